@@ -1,0 +1,53 @@
+# The README's two commands: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test test-postgres lint fixtures clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when a requirements file changes.
+$(VENV)/.installed-runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-runtime
+
+demo: $(VENV)/.installed-runtime
+	$(MANAGE) migrate --noinput
+	$(MANAGE) loaddata demo
+	$(MANAGE) create_demo_accounts
+	@echo "Serving on http://$(HOST):$(PORT)/ (staff: http://$(HOST):$(PORT)/admin/)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(MANAGE) check --fail-level WARNING
+	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/pytest
+
+# The same suite against PostgreSQL (DATABASE_URL must point at it).
+test-postgres: $(VENV)/.installed-dev
+	@test -n "$(DATABASE_URL)" || (echo "Set DATABASE_URL to a PostgreSQL database." && exit 2)
+	$(BIN)/pytest
+
+# Rebuild fixtures/demo.json from fixtures/documents/ on a throw-away database.
+fixtures: $(VENV)/.installed-dev
+	$(eval TMPDB := $(shell mktemp -d)/fixtures.sqlite3)
+	DATABASE_URL=sqlite:///$(TMPDB) $(MANAGE) migrate --noinput -v0
+	DATABASE_URL=sqlite:///$(TMPDB) $(MANAGE) build_demo_fixture fixtures/demo.json
+	rm -f $(TMPDB)
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,10 @@
+"""Development settings: work with no environment variable set."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = True
+SECRET_KEY = env("DJANGO_SECRET_KEY", "development-only-secret-key-not-for-production")
+ALLOWED_HOSTS = [
+    h for h in env("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",") if h
+]

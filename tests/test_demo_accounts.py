@@ -1,0 +1,27 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_accounts_are_created_in_their_groups_with_printed_passwords(capsys):
+    call_command("create_demo_accounts")
+    output = capsys.readouterr().out
+    User = get_user_model()
+    editor = User.objects.get(username="editor")
+    contributor = User.objects.get(username="contributor")
+    assert editor.is_staff and not editor.is_superuser
+    assert editor.has_perm("newsroom.publish_pressrelease")
+    assert contributor.groups.filter(name="Contributors").exists()
+    assert not contributor.has_perm("newsroom.publish_pressrelease")
+    password = output.split("username: editor  password: ")[1].split()[0]
+    assert editor.check_password(password)
+
+
+def test_running_again_keeps_existing_passwords(capsys):
+    call_command("create_demo_accounts")
+    first = get_user_model().objects.get(username="editor").password
+    call_command("create_demo_accounts")
+    assert get_user_model().objects.get(username="editor").password == first
+    assert "already exists" in capsys.readouterr().out

@@ -1,0 +1,70 @@
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+ROOT = settings.BASE_DIR
+
+
+def start_production(env_overrides):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "-c", "import pressoffice.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = start_production({"DJANGO_ALLOWED_HOSTS": "news.example.org"})
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "pressoffice: The environment variable DJANGO_SECRET_KEY must be set in production."
+    ]
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = start_production({"DJANGO_SECRET_KEY": "x" * 50})
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_production_starts_with_both_variables_and_debug_off():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import pressoffice.wsgi; from django.conf import settings; print(settings.DEBUG)",
+        ],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+            "DJANGO_SECRET_KEY": "x" * 50,
+            "DJANGO_ALLOWED_HOSTS": "news.example.org",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_manage_py_defaults_to_development_settings():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "diffsettings", "--all"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "DEBUG = True" in result.stdout
