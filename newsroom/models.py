@@ -116,7 +116,7 @@ class Document(models.Model):
     objects = SlugNaturalKeyManager()
 
     class Meta:
-        ordering = ["-date", "title"]
+        ordering = [models.F("date").desc(nulls_last=True), "title"]
 
     def __str__(self):
         return self.title
