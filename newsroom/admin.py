@@ -1,6 +1,17 @@
-from django.contrib import admin
+import reversion
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 
+from .forms import PressReleaseAdminForm, ShareLinkForm
 from .models import (
+    TRANSITION_PAST,
+    TRANSITIONS,
     Appointment,
     Document,
     Office,
@@ -11,7 +22,14 @@ from .models import (
     Photo,
     PressRelease,
     PressReleaseTransition,
+    ShareLink,
+    StaleRelease,
+    TransitionInvalid,
+    TransitionNotAllowed,
+    format_site_time,
 )
+from .preview import render_preview, share_url
+from .workflow import diff_snapshots, release_versions, restore_revision, snapshot_of_version
 
 
 class OrganisationRelationInline(admin.TabularInline):
@@ -64,15 +82,33 @@ class OfficeAdmin(admin.ModelAdmin):
     inlines = [AppointmentInline]
 
 
-class ParticipantInline(admin.TabularInline):
+class ReleaseChildInline:
+    """Participants and photos are editable exactly when their release is."""
+
+    def _release_editable(self, request, obj):
+        return obj is None or obj.can_edit(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return self._release_editable(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._release_editable(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._release_editable(request, obj) and super().has_delete_permission(request, obj)
+
+
+class ParticipantInline(ReleaseChildInline, admin.TabularInline):
     model = Participant
     extra = 0
     autocomplete_fields = ["person", "office"]
+    fields = ["person", "office", "role", "order"]
 
 
-class PhotoInline(admin.StackedInline):
+class PhotoInline(ReleaseChildInline, admin.StackedInline):
     model = Photo
     extra = 0
+    fields = ["image", "alt_text", "caption", "credit", "order"]
 
 
 class TransitionInline(admin.TabularInline):
@@ -81,18 +117,392 @@ class TransitionInline(admin.TabularInline):
     can_delete = False
     fields = ["at", "by", "from_status", "to_status", "comment"]
     readonly_fields = fields
+    verbose_name = "workflow step"
+    verbose_name_plural = "Workflow history"
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+WORKFLOW_STATES = [
+    ("draft", "Draft"),
+    ("in_review", "In review"),
+    ("scheduled", "Scheduled"),
+    ("published", "Published (public)"),
+    ("withdrawn", "Withdrawn"),
+]
+
+
+class WorkflowStateFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return WORKFLOW_STATES
+
+    def queryset(self, request, queryset):
+        if self.value() in dict(WORKFLOW_STATES):
+            return queryset.in_state(self.value())
+        return queryset
+
 
 @admin.register(PressRelease)
 class PressReleaseAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "status", "language", "dateline_date", "publish_at"]
-    list_filter = ["status", "kind", "language"]
+    form = PressReleaseAdminForm
+    list_display = [
+        "title",
+        "state_badge",
+        "kind",
+        "language",
+        "dateline_date",
+        "created_by",
+        "updated_at",
+    ]
+    list_select_related = ["created_by"]
+    list_filter = [
+        WorkflowStateFilter,
+        "kind",
+        "language",
+        "organisations",
+        "tags",
+        ("created_by", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_per_page = 50
     search_fields = ["title", "lead", "body"]
+    search_help_text = "Searches titles, leads and body texts."
     date_hierarchy = "dateline_date"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["organisations", "documents"]
-    readonly_fields = ["status", "publish_at", "first_published_at", "updated_at"]
+    readonly_fields = [
+        "state_badge",
+        "created_by",
+        "first_published_at",
+        "updated_at",
+        "updated_by",
+        "draft_of_link",
+    ]
+    fieldsets = [
+        (None, {"fields": ["kind", "title", "slug", "lead", "body"]}),
+        ("Dateline", {"fields": [("dateline_place", "dateline_date")]}),
+        ("Related", {"fields": ["organisations", "documents", "tags"]}),
+        (
+            "Publication",
+            {
+                "fields": [
+                    "state_badge",
+                    "draft_of_link",
+                    "correction_note",
+                    ("created_by", "updated_by", "updated_at"),
+                    "first_published_at",
+                ]
+            },
+        ),
+        (
+            "Languages",
+            {
+                "classes": ["collapse"],
+                "fields": ["language", "translation_group"],
+            },
+        ),
+    ]
     inlines = [ParticipantInline, PhotoInline, TransitionInline]
+    actions = ["submit_selected", "publish_selected", "restore_selected"]
+
+    # Display ---------------------------------------------------------------
+
+    @admin.display(description="status", ordering="status")
+    def state_badge(self, obj):
+        state = obj.workflow_state()
+        label = dict(WORKFLOW_STATES)[state]
+        if state == "scheduled":
+            label = f"Scheduled for {format_site_time(obj.publish_at)}"
+        elif state == "published" and obj.publish_at:
+            label = f"Published {format_site_time(obj.publish_at)}"
+        return format_html('<span class="release-state release-state--{}">{}</span>', state, label)
+
+    @admin.display(description="replaces")
+    def draft_of_link(self, obj):
+        if not obj.draft_of_id:
+            return "—"
+        url = reverse("admin:newsroom_pressrelease_change", args=[obj.draft_of_id])
+        return format_html(
+            '<a href="{}">the live release</a>; publishing this draft puts its content there.',
+            url,
+        )
+
+    # Permissions -----------------------------------------------------------
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return obj.can_edit(request.user)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("newsroom.publish_pressrelease")
+
+    def has_withdraw_permission(self, request):
+        return request.user.has_perm("newsroom.withdraw_pressrelease")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"request": request})
+
+    # Saving ----------------------------------------------------------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), **self._workflow_context(request, object_id)}
+        try:
+            with reversion.create_revision(manage_manually=True):
+                reversion.set_user(request.user)
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except (StaleRelease, TransitionInvalid, TransitionNotAllowed) as error:
+            # Someone acted between the form's checks and the save; the whole
+            # submission was rolled back. Showing the form again lets its checks
+            # explain what happened with the typed text still in place.
+            if request.method == "POST" and not getattr(request, "_workflow_retried", False):
+                request._workflow_retried = True
+                return self.changeform_view(request, object_id, form_url, extra_context)
+            self.message_user(request, " ".join(_messages(error)), messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
+    def _workflow_context(self, request, object_id):
+        if object_id is None:
+            return {}
+        release = self.get_object(request, object_id)
+        if release is None:
+            return {}
+        return {
+            "workflow_state": self.state_badge(release),
+            "workflow_transitions": [
+                (name, TRANSITIONS[name])
+                for name in release.allowed_transitions(request.user)
+                if release.can_edit(request.user)
+            ],
+            "site_time_zone": timezone.get_current_timezone_name(),
+        }
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.save(by=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        release = form.instance
+        name = form.requested_transition
+        if name:
+            comment = form.cleaned_data.get("transition_comment", "")
+            self._run_transition(release, name, request.user, comment, form)
+            request._workflow_done = TRANSITION_PAST[name]
+        reversion.set_comment((name and TRANSITIONS[name].label) or "Saved")
+        reversion.add_to_revision(release)
+
+    def _run_transition(self, release, name, user, comment, form):
+        if name == "publish":
+            release.publish(user, at=form.cleaned_data.get("schedule_at"), comment=comment)
+        elif name in {"return_to_draft", "withdraw"}:
+            getattr(release, name)(user, comment)
+        else:
+            getattr(release, name)(user, comment=comment)
+
+    def response_change(self, request, obj):
+        done = getattr(request, "_workflow_done", None)
+        if done:
+            obj.refresh_from_db()
+            self.message_user(request, f"“{obj}” was {done}: now {obj.state_label()}.")
+        return super().response_change(request, obj)
+
+    # Bulk actions ----------------------------------------------------------
+
+    def _bulk(self, request, queryset, name, call):
+        for release in queryset:
+            try:
+                call(release)
+            except (PermissionDenied, ValidationError) as error:
+                self.message_user(
+                    request,
+                    f"“{release}” was not changed: {' '.join(_messages(error))}",
+                    messages.WARNING,
+                )
+            else:
+                self.message_user(request, f"“{release}” was {TRANSITION_PAST[name]}.")
+
+    @admin.action(description="Submit selected releases for review", permissions=["change"])
+    def submit_selected(self, request, queryset):
+        self._bulk(request, queryset, "submit", lambda r: r.submit(request.user))
+
+    @admin.action(description="Publish selected releases now", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._bulk(request, queryset, "publish", lambda r: r.publish(request.user))
+
+    @admin.action(
+        description="Restore selected withdrawn releases to draft", permissions=["withdraw"]
+    )
+    def restore_selected(self, request, queryset):
+        self._bulk(
+            request, queryset, "restore_to_draft", lambda r: r.restore_to_draft(request.user)
+        )
+
+    # Preview, revisions and share links -----------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/preview/",
+                view(self.preview_view),
+                name="newsroom_pressrelease_preview",
+            ),
+            path(
+                "<path:object_id>/revisions/",
+                view(self.revisions_view),
+                name="newsroom_pressrelease_revisions",
+            ),
+            path(
+                "<path:object_id>/revisions/<int:version_id>/restore/",
+                view(self.restore_view),
+                name="newsroom_pressrelease_restore",
+            ),
+            path(
+                "<path:object_id>/share/", view(self.share_view), name="newsroom_pressrelease_share"
+            ),
+            path(
+                "<path:object_id>/share/<int:link_id>/revoke/",
+                view(self.revoke_share_view),
+                name="newsroom_pressrelease_revoke_share",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _release_or_404(self, request, object_id):
+        release = self.get_object(request, object_id)
+        if release is None or not self.has_view_or_change_permission(request, release):
+            raise Http404("No such release.")
+        return release
+
+    def _page(self, request, release, template, **context):
+        return TemplateResponse(
+            request,
+            f"admin/newsroom/pressrelease/{template}",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "original": release,
+                "title": context.pop("title"),
+                "has_view_permission": True,
+                **context,
+            },
+        )
+
+    def preview_view(self, request, object_id):
+        release = self._release_or_404(request, object_id)
+        return render_preview(request, PressRelease.objects.for_detail().get(pk=release.pk))
+
+    def revisions_view(self, request, object_id):
+        release = self._release_or_404(request, object_id)
+        versions = list(release_versions(release))
+        by_id = {version.pk: version for version in versions}
+        diff = None
+        older = newer = None
+        try:
+            chosen = [int(request.GET[key]) for key in ("a", "b") if key in request.GET]
+        except ValueError:
+            chosen = []
+        if len(chosen) == 2:
+            if not all(pk in by_id for pk in chosen):
+                raise Http404("No such revision of this release.")
+            older, newer = sorted(
+                (by_id[pk] for pk in chosen), key=lambda v: v.revision.date_created
+            )
+            diff = diff_snapshots(snapshot_of_version(older), snapshot_of_version(newer))
+        return self._page(
+            request,
+            release,
+            "revisions.html",
+            title=f"Revisions of “{release}”",
+            versions=versions,
+            diff=diff,
+            older=older,
+            newer=newer,
+            can_restore=release.can_edit(request.user),
+        )
+
+    def restore_view(self, request, object_id, version_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        release = self._release_or_404(request, object_id)
+        version = next((v for v in release_versions(release) if v.pk == version_id), None)
+        if version is None:
+            raise Http404("No such revision of this release.")
+        try:
+            restored = restore_revision(release, version, request.user)
+        except (PermissionDenied, ValidationError) as error:
+            self.message_user(request, " ".join(_messages(error)), messages.ERROR)
+            return HttpResponseRedirect(
+                reverse("admin:newsroom_pressrelease_revisions", args=[release.pk])
+            )
+        if restored.pk == release.pk:
+            message = f"Restored the revision of {format_site_time(version.revision.date_created)}."
+        else:
+            message = (
+                f"The revision of {format_site_time(version.revision.date_created)} is now this "
+                "draft. The live release stays as it is until you publish this draft."
+            )
+        self.message_user(request, message)
+        return HttpResponseRedirect(
+            reverse("admin:newsroom_pressrelease_change", args=[restored.pk])
+        )
+
+    def share_view(self, request, object_id):
+        release = self._release_or_404(request, object_id)
+        if not self.has_publish_permission(request):
+            raise PermissionDenied
+        form = ShareLinkForm(
+            request.POST or None,
+            initial={"expires_at": timezone.localtime() + timezone.timedelta(days=7)},
+        )
+        if request.method == "POST" and form.is_valid():
+            link = form.save(commit=False)
+            link.release = release
+            link.created_by = request.user
+            link.save()
+            self.message_user(
+                request,
+                f"Share link created; it works until {format_site_time(link.expires_at)}.",
+            )
+            return HttpResponseRedirect(request.path)
+        links = [
+            (link, request.build_absolute_uri(share_url(link)))
+            for link in release.share_links.select_related("created_by")
+        ]
+        return self._page(
+            request,
+            release,
+            "share_links.html",
+            title=f"Share links for “{release}”",
+            form=form,
+            links=links,
+            now=timezone.now(),
+        )
+
+    def revoke_share_view(self, request, object_id, link_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        release = self._release_or_404(request, object_id)
+        if not self.has_publish_permission(request):
+            raise PermissionDenied
+        link = get_object_or_404(ShareLink, pk=link_id, release=release)
+        if link.revoked_at is None:
+            link.revoked_at = timezone.now()
+            link.save(update_fields=["revoked_at"])
+        self.message_user(request, "The share link no longer works.")
+        return HttpResponseRedirect(reverse("admin:newsroom_pressrelease_share", args=[release.pk]))
+
+
+def _messages(error):
+    if isinstance(error, ValidationError):
+        return error.messages
+    return [str(error) or "You may not do that."]

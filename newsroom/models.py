@@ -6,15 +6,19 @@ admin and the workflow can see every release.
 """
 
 import uuid
+from dataclasses import dataclass
 
+import reversion
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import strip_tags
 from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 from .sanitize import clean_body_html
 
@@ -291,6 +295,14 @@ class PressReleaseQuerySet(models.QuerySet):
         now = now or timezone.now()
         return self.filter(status=PressRelease.Status.PUBLISHED, publish_at__gt=now)
 
+    def in_state(self, state, now=None):
+        """Releases in a workflow state; ``scheduled`` and ``published`` split by ``now``."""
+        if state == "scheduled":
+            return self.scheduled(now=now)
+        if state == PressRelease.Status.PUBLISHED:
+            return self.public(now=now)
+        return self.filter(status=state)
+
     def for_listing(self):
         """What a list of releases shows, fetched in a fixed number of queries."""
         return self.select_related("created_by").prefetch_related("tags", "organisations", "photos")
@@ -316,6 +328,76 @@ class PressReleaseManager(models.Manager.from_queryset(PressReleaseQuerySet)):
         return self.get(slug=slug)
 
 
+class TransitionNotAllowed(PermissionDenied):
+    """The user may not make this transition."""
+
+
+class TransitionInvalid(ValidationError):
+    """The transition does not apply to the release as it stands."""
+
+
+class StaleRelease(ValidationError):
+    """Someone else saved the release after this copy of it was loaded."""
+
+    def __init__(self, stored):
+        self.stored = stored
+        who = "Someone else"
+        if stored.updated_by is not None:
+            who = stored.updated_by.get_full_name() or stored.updated_by.get_username()
+        super().__init__(
+            f"{who} saved this release at {format_site_time(stored.updated_at)}, after you "
+            "opened it. Your changes were not saved.",
+            code="stale",
+        )
+
+
+def format_site_time(value):
+    """A moment in the site's time zone, with the zone named: “9 June 2018, 14:00 (UTC)”."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return f"{date_format(local, 'j F Y, H:i')} ({timezone.get_current_timezone_name()})"
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: tuple
+    target: str
+    permission: str
+    label: str
+    needs_comment: bool = False
+
+
+# The workflow in one table. ``scheduled`` stands for a published release
+# whose time has not come, so it can still be rescheduled or pulled back.
+PUBLISH_PERMISSION = "newsroom.publish_pressrelease"
+WITHDRAW_PERMISSION = "newsroom.withdraw_pressrelease"
+CHANGE_PERMISSION = "newsroom.change_pressrelease"
+TRANSITIONS = {
+    "submit": Transition(("draft",), "in_review", CHANGE_PERMISSION, "Submit for review"),
+    "return_to_draft": Transition(
+        ("in_review", "scheduled"), "draft", PUBLISH_PERMISSION, "Return to draft", True
+    ),
+    "publish": Transition(
+        ("draft", "in_review", "scheduled"), "published", PUBLISH_PERMISSION, "Publish"
+    ),
+    "withdraw": Transition(
+        ("scheduled", "published"), "withdrawn", WITHDRAW_PERMISSION, "Withdraw", True
+    ),
+    "restore_to_draft": Transition(
+        ("withdrawn",), "draft", WITHDRAW_PERMISSION, "Restore to draft"
+    ),
+}
+REQUIRED_TO_PUBLISH = [
+    ("title", "a title"),
+    ("lead", "a lead"),
+    ("body", "a body text"),
+    ("dateline_place", "the place of the dateline"),
+    ("dateline_date", "the date of the dateline"),
+]
+
+
+@reversion.register(exclude=["tags"], follow=["participants", "tags"])
 class PressRelease(models.Model):
     class Kind(models.TextChoices):
         PRESS_RELEASE = "press_release", "Press release"
@@ -374,6 +456,23 @@ class PressRelease(models.Model):
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Raised on every save; guards against lost updates."
     )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    draft_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.CASCADE,
+        related_name="working_copies",
+        help_text="The live release this draft will replace when it is published.",
+    )
     source_hash = models.CharField(
         max_length=64,
         blank=True,
@@ -404,9 +503,40 @@ class PressRelease(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, by=None, now=None, **kwargs):
+        """Save, refusing to overwrite a newer version someone else stored.
+
+        ``by`` is who saves; it is named when a later stale save is refused.
+        Every save keeps a revision, also from the shell.
+        """
         self.body = clean_body_html(self.body)
-        super().save(*args, **kwargs)
+        if not self._state.adding:
+            self.updated_at = now or timezone.now()
+            self.updated_by = by
+            self._loaded_version = self.version
+            self.version = self._loaded_version + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {
+                    *kwargs["update_fields"],
+                    "body",
+                    "updated_at",
+                    "updated_by",
+                    "version",
+                }
+        try:
+            if reversion.is_active():
+                super().save(*args, **kwargs)
+            else:
+                with reversion.create_revision(manage_manually=True):
+                    super().save(*args, **kwargs)
+                    reversion.set_user(by)
+                    reversion.add_to_revision(self)
+        except Exception:
+            if not self._state.adding:
+                self.version = self._loaded_version
+            raise
+        finally:
+            self._loaded_version = None
 
     def get_absolute_url(self):
         return reverse("newsroom:release_detail", kwargs={"slug": self.slug})
@@ -443,6 +573,240 @@ class PressRelease(models.Model):
         if self.dateline_date:
             parts.append(date_format(self.dateline_date, "j F Y"))
         return ", ".join(parts)
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        # One UPDATE ... WHERE version = <the version this copy was loaded at>:
+        # atomic on every database, so two saves of one version cannot both win.
+        loaded = getattr(self, "_loaded_version", None)
+        if loaded is None:
+            return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
+        if super()._do_update(
+            base_qs.filter(version=loaded), using, pk_val, values, update_fields, forced_update
+        ):
+            return True
+        stored = base_qs.select_related("updated_by").filter(pk=pk_val).first()
+        if stored is None:
+            return False
+        raise StaleRelease(stored)
+
+    def refresh_version(self):
+        """Adopt the stored version number, e.g. after deciding to overwrite."""
+        self.version = type(self).objects.values_list("version", flat=True).get(pk=self.pk)
+
+    # The workflow -----------------------------------------------------------
+
+    def workflow_state(self, now=None):
+        """The status, with ``scheduled`` for a publication whose time is ahead."""
+        if self.is_scheduled(now=now):
+            return "scheduled"
+        return self.status
+
+    def is_reviewer(self, user):
+        return user.has_perm(PUBLISH_PERMISSION)
+
+    def can_edit(self, user):
+        """Editors edit everything; contributors their own drafts (also those returned to them)."""
+        if not user.has_perm(CHANGE_PERMISSION):
+            return False
+        if self.is_reviewer(user):
+            return True
+        return self.status == self.Status.DRAFT and (
+            self.pk is None or self.created_by_id == user.pk
+        )
+
+    def check_transition(
+        self, name, by, *, at=None, now=None, organisations=None, check_content=True
+    ):
+        """Raise ``PermissionDenied`` or ``ValidationError`` unless ``by`` may do ``name`` now.
+
+        ``organisations`` stands in for the stored ones when a form is about to
+        change them together with the transition.
+        """
+        now = now or timezone.now()
+        transition = TRANSITIONS.get(name)
+        if transition is None:
+            raise TransitionInvalid(f"“{name}” is not a step of the workflow.", code="unknown")
+        if by is None or not by.has_perm(transition.permission):
+            raise TransitionNotAllowed(f"You may not {transition.label.lower()} releases.")
+        if name == "submit" and not self.is_reviewer(by) and self.created_by_id != by.pk:
+            raise TransitionNotAllowed("You may only submit releases you wrote.")
+        state = self.workflow_state(now=now)
+        if state not in transition.sources:
+            raise TransitionInvalid(
+                f"A release that is {self.state_label(now=now)} cannot be {TRANSITION_PAST[name]}.",
+                code="state",
+            )
+        if name == "publish" and check_content:
+            self.check_publishable(at=at, now=now, organisations=organisations)
+
+    def check_publishable(self, *, at=None, now=None, organisations=None):
+        now = now or timezone.now()
+        missing = [
+            label
+            for field, label in REQUIRED_TO_PUBLISH
+            if not (strip_tags(self.body).strip() if field == "body" else getattr(self, field))
+        ]
+        if organisations is None:
+            organisations = self.organisations.all() if self.pk else []
+        if not len(organisations):
+            missing.append("at least one organisation")
+        if missing:
+            raise TransitionInvalid(
+                f"To publish, the release needs {', '.join(missing)}.", code="incomplete"
+            )
+        if at is not None and at < now:
+            raise TransitionInvalid(
+                f"The publication time {format_site_time(at)} has passed; "
+                "leave it empty to publish now.",
+                code="past",
+            )
+        if self.draft_of_id and self.draft_of.status == self.Status.WITHDRAWN:
+            raise TransitionInvalid(
+                "The release this draft replaces is withdrawn; restore it to draft first.",
+                code="withdrawn",
+            )
+
+    def allowed_transitions(self, user, now=None):
+        """The transitions ``user`` may start now, for buttons and actions."""
+        allowed = []
+        for name in TRANSITIONS:
+            try:
+                self.check_transition(name, user, now=now, check_content=False)
+            except (PermissionDenied, ValidationError):
+                continue
+            allowed.append(name)
+        return allowed
+
+    def state_label(self, now=None):
+        if self.is_scheduled(now=now):
+            return f"scheduled for {format_site_time(self.publish_at)}"
+        return self.get_status_display().lower()
+
+    @transaction.atomic
+    def _transition(self, name, by, *, comment="", at=None, now=None, change):
+        now = now or timezone.now()
+        if self.pk is None:
+            raise TransitionInvalid("Save the release before moving it through the workflow.")
+        stored = type(self).objects.select_for_update().select_related("updated_by").get(pk=self.pk)
+        if stored.version != self.version:
+            raise StaleRelease(stored)
+        self.check_transition(name, by, at=at, now=now)
+        from_status = self.status
+        comment = change(now) or comment
+        self.save(by=by, now=now)
+        PressReleaseTransition.objects.create(
+            release=self,
+            from_status=from_status,
+            to_status=self.status,
+            by=by,
+            at=now,
+            comment=comment,
+        )
+
+    def _forget_unseen_publication(self, now):
+        # A scheduled release taken back before its time was never public.
+        if self.first_published_at and self.first_published_at > now:
+            self.first_published_at = None
+
+    def submit(self, by, *, comment="", now=None):
+        """Send a draft to the editors for review."""
+
+        def change(now):
+            self.status = self.Status.IN_REVIEW
+
+        self._transition("submit", by, comment=comment, now=now, change=change)
+
+    def return_to_draft(self, by, comment, *, now=None):
+        """Send a release in review, or a scheduled one, back to its author with a comment."""
+        if not (comment or "").strip():
+            self.check_transition("return_to_draft", by, now=now)
+            raise TransitionInvalid("Say what the author should change.", code="comment")
+
+        def change(now):
+            self.status = self.Status.DRAFT
+            self.publish_at = None
+            self._forget_unseen_publication(now)
+
+        self._transition("return_to_draft", by, comment=comment, now=now, change=change)
+
+    def publish(self, by, at=None, *, comment="", now=None):
+        """Publish now, or at ``at`` (an embargo); on a scheduled release, change its time."""
+        now = now or timezone.now()
+        if self.draft_of_id:
+            return self._publish_working_copy(by, at=at, comment=comment, now=now)
+
+        def change(now):
+            when = at or now
+            note = ""
+            if self.status == self.Status.PUBLISHED:
+                note = (
+                    f"Rescheduled from {format_site_time(self.publish_at)} "
+                    f"to {format_site_time(when)}."
+                )
+            self.status = self.Status.PUBLISHED
+            self.publish_at = when
+            self.withdrawal_reason = ""
+            self.withdrawn_at = None
+            if self.first_published_at is None or self.first_published_at > now:
+                self.first_published_at = when
+            return " ".join(filter(None, [note, comment]))
+
+        self._transition("publish", by, comment=comment, at=at, now=now, change=change)
+        return self
+
+    def withdraw(self, by, reason, *, now=None):
+        """Take a published release off the site; ``reason`` is shown to readers."""
+        if not (reason or "").strip():
+            self.check_transition("withdraw", by, now=now)
+            raise TransitionInvalid("Give the reason readers will see.", code="reason")
+
+        def change(now):
+            self._forget_unseen_publication(now)
+            self.status = self.Status.WITHDRAWN
+            self.withdrawal_reason = reason.strip()
+            self.withdrawn_at = now
+
+        self._transition("withdraw", by, comment=reason, now=now, change=change)
+
+    def restore_to_draft(self, by, *, comment="", now=None):
+        """Bring a withdrawn release back as a draft, off the public site."""
+
+        def change(now):
+            self.status = self.Status.DRAFT
+            self.publish_at = None
+            self.withdrawal_reason = ""
+            self.withdrawn_at = None
+
+        self._transition("restore_to_draft", by, comment=comment, now=now, change=change)
+
+    def _publish_working_copy(self, by, *, at, comment, now):
+        """Put the content of this draft onto the live release it was made from."""
+        from .workflow import copy_content
+
+        with transaction.atomic():
+            copy = type(self).objects.select_for_update().get(pk=self.pk)
+            if copy.version != self.version:
+                raise StaleRelease(type(self).objects.select_related("updated_by").get(pk=self.pk))
+            self.check_transition("publish", by, at=at, now=now)
+            live = type(self).objects.select_for_update().get(pk=self.draft_of_id)
+            if at is None and live.is_scheduled(now=now):
+                at = live.publish_at
+            copy_content(source=self, target=live)
+            live.save(by=by, now=now)
+            note = f"Published the restored draft “{self.title}”."
+            if live.workflow_state(now=now) == "published" and at is None:
+                PressReleaseTransition.objects.create(
+                    release=live,
+                    from_status=live.status,
+                    to_status=live.status,
+                    by=by,
+                    at=now,
+                    comment=" ".join(filter(None, [note, comment])),
+                )
+            else:
+                live.publish(by, at=at, comment=" ".join(filter(None, [note, comment])), now=now)
+            self.delete()
+        return live
 
 
 class Photo(models.Model):
@@ -517,6 +881,15 @@ class Participant(models.Model):
         return f"the {self.office.organisation.display_name} {self.office.title}"
 
 
+TRANSITION_PAST = {
+    "submit": "submitted for review",
+    "return_to_draft": "returned to draft",
+    "publish": "published",
+    "withdraw": "withdrawn",
+    "restore_to_draft": "restored to draft",
+}
+
+
 class PressReleaseTransition(models.Model):
     """One step of a release through the workflow: the audit trail."""
 
@@ -534,3 +907,34 @@ class PressReleaseTransition(models.Model):
 
     def __str__(self):
         return f"{self.release}: {self.from_status} → {self.to_status}"
+
+
+class ShareLink(models.Model):
+    """A read-only preview of one release for a reviewer outside the office."""
+
+    release = models.ForeignKey(PressRelease, on_delete=models.CASCADE, related_name="share_links")
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(help_text="The link stops working at this moment.")
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    note = models.CharField(
+        max_length=200, blank=True, help_text="Who the link is for, e.g. “CSTO press office”."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Share link for {self.release} until {format_site_time(self.expires_at)}"
+
+    def is_valid(self, now=None):
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now
+
+
+for followed in (Participant, Tag):
+    if not reversion.is_registered(followed):
+        reversion.register(followed)

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("preview/", include("newsroom.preview_urls")),
 ]
 
 # Public pages in English at the root, other languages under /ru/ and /zh-hans/.

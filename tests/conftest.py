@@ -44,3 +44,37 @@ def make_release(db):
         return PressRelease.objects.create(**fields)
 
     return make
+
+
+# Workflow fixtures
+
+
+@pytest.fixture
+def make_staff(db):
+    """A staff account in the named group (``Editors`` or ``Contributors``)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    def make(username, group):
+        user = get_user_model().objects.create_user(
+            username=username, password="secret-pass-123", is_staff=True
+        )
+        user.groups.add(Group.objects.get(name=group))
+        return get_user_model().objects.get(pk=user.pk)
+
+    return make
+
+
+@pytest.fixture
+def editor(make_staff):
+    return make_staff("editor", "Editors")
+
+
+@pytest.fixture
+def contributor(make_staff):
+    return make_staff("contributor", "Contributors")
+
+
+@pytest.fixture
+def other_contributor(make_staff):
+    return make_staff("other", "Contributors")

@@ -1,0 +1,198 @@
+"""Admin forms: the release editor with its workflow controls and lost-update guard."""
+
+from django import forms
+from django.contrib.admin import widgets
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django_prose_editor.fields import ProseEditorFormField
+
+from .models import TRANSITIONS, PressRelease, ShareLink, StaleRelease
+from .sanitize import clean_body_html
+from .workflow import diff_snapshots, snapshot_of_release, snapshot_of_values
+
+# The editor offers exactly what ``sanitize.ALLOWED_TAGS`` keeps, so nothing an
+# editor formats disappears on save.
+BODY_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Underline": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "HardBreak": True,
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
+}
+
+
+def site_time_zone_name():
+    return timezone.get_current_timezone_name()
+
+
+class PressReleaseAdminForm(forms.ModelForm):
+    # The admin sets this per request so the form can check the workflow for the user.
+    request = None
+
+    body = ProseEditorFormField(
+        extensions=BODY_EXTENSIONS,
+        sanitize=clean_body_html,
+        required=False,
+        widget=widgets.AdminTextareaWidget,
+        help_text="The text of the release. Headings, lists, links and tables are kept; "
+        "pasted styles are removed on saving.",
+    )
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    transition_comment = forms.CharField(
+        label="Comment",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text="Returning to draft: what the author should change. Withdrawing: the reason "
+        "readers will see.",
+    )
+    schedule_at = forms.SplitDateTimeField(
+        label="Publish at",
+        required=False,
+        widget=widgets.AdminSplitDateTime,
+    )
+
+    class Meta:
+        model = PressRelease
+        fields = [
+            "kind",
+            "title",
+            "slug",
+            "lead",
+            "body",
+            "dateline_place",
+            "dateline_date",
+            "language",
+            "translation_group",
+            "correction_note",
+            "organisations",
+            "documents",
+            "tags",
+        ]
+        help_texts = {
+            "title": "The headline, as readers will see it.",
+            "slug": "Filled in from the title; change it only before the first publication, "
+            "because links to the release use it.",
+            "correction_note": "When you correct a published release, say here what changed; "
+            "readers see it above the text and in the feeds. Leave empty for silent fixes "
+            "such as typos.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = None
+        self.conflict_diff = []
+        self.fields["schedule_at"].help_text = (
+            f"In the site's time zone ({site_time_zone_name()}). Leave empty to publish now; "
+            "a later time keeps the release under embargo until then."
+        )
+        if self.instance.pk is not None:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    @property
+    def requested_transition(self):
+        if not self.is_bound:
+            return None
+        return self.data.get("_transition") or None
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.instance.pk is None:
+            return
+        loaded = self.cleaned_data.get("loaded_version")
+        if loaded is None:
+            self.add_error(None, "This page is out of date. Reload it and make your changes again.")
+            return
+        self.instance.version = loaded
+        stored = PressRelease.objects.select_related("updated_by").get(pk=self.instance.pk)
+        if stored.version != loaded:
+            self._show_conflict(stored)
+            return
+        self._check_transition()
+
+    def _show_conflict(self, stored):
+        self.conflict = StaleRelease(stored)
+        self.add_error(
+            None,
+            f"{self.conflict.messages[0]} What you typed is kept below, with the differences "
+            "from the saved version. Saving again replaces the saved version with yours.",
+        )
+        self.conflict_diff = [
+            diff
+            for diff in diff_snapshots(
+                snapshot_of_release(stored),
+                snapshot_of_values(
+                    title=self.cleaned_data.get("title", ""),
+                    lead=self.cleaned_data.get("lead", ""),
+                    body=self.cleaned_data.get("body", ""),
+                    tags=self.cleaned_data.get("tags") or [],
+                    organisations=[str(o) for o in self.cleaned_data.get("organisations") or []],
+                ),
+            )
+            if diff.label not in {"Participants"} and diff.changed
+        ]
+        # Having seen what changed, the editor may decide to keep their text.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("loaded_version")] = stored.version
+
+    def _check_transition(self):
+        name = self.requested_transition
+        if name is None:
+            return
+        transition = TRANSITIONS.get(name)
+        user = self.request.user if self.request else None
+        try:
+            self.instance.check_transition(
+                name,
+                user,
+                at=self.cleaned_data.get("schedule_at"),
+                organisations=self.cleaned_data.get("organisations"),
+            )
+        except PermissionDenied as error:
+            self.add_error(None, str(error) or "You may not do that.")
+            return
+        except ValidationError as error:
+            self.add_error(None, error.messages)
+            return
+        if transition.needs_comment and not self.cleaned_data.get("transition_comment", "").strip():
+            self.add_error(
+                "transition_comment",
+                "Say what the author should change."
+                if name == "return_to_draft"
+                else "Give the reason readers will see.",
+            )
+
+
+class ShareLinkForm(forms.ModelForm):
+    expires_at = forms.SplitDateTimeField(widget=widgets.AdminSplitDateTime, label="Expires at")
+
+    class Meta:
+        model = ShareLink
+        fields = ["expires_at", "note"]
+
+    def __init__(self, *args, now=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.now = now or timezone.now()
+        self.fields[
+            "expires_at"
+        ].help_text = (
+            f"In the site's time zone ({site_time_zone_name()}). The link stops working then."
+        )
+
+    def clean_expires_at(self):
+        value = self.cleaned_data["expires_at"]
+        if value <= self.now:
+            raise ValidationError("Choose a time in the future.")
+        return value

@@ -1,0 +1,242 @@
+"""Revisions of releases: what each one held, how two differ, and restoring one.
+
+Every save of a release stores a django-reversion revision that follows its
+participants and tags, so a revision is a full picture of the release as an
+editor saw it. Restoring never touches a live release: its old content comes
+back as a separate draft that replaces the live one only when published.
+"""
+
+import difflib
+import re
+import uuid
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+from reversion.models import Version
+from taggit.models import Tag
+
+from .models import Office, Organisation, Participant, Person, PressRelease
+
+CONTENT_FIELDS = [
+    "kind",
+    "title",
+    "lead",
+    "body",
+    "dateline_place",
+    "dateline_date",
+    "correction_note",
+]
+COMPARED = [
+    ("title", "Title"),
+    ("lead", "Lead"),
+    ("body", "Body text"),
+    ("participants", "Participants"),
+    ("tags", "Topics"),
+    ("organisations", "Organisations"),
+]
+
+
+def body_lines(html):
+    """The body as readable lines of text, one per paragraph or list item."""
+    blocks = re.split(r"</(?:p|li|h[2-4]|blockquote|tr|figcaption)>|<br\s*/?>", html or "")
+    return [line for line in (" ".join(strip_tags(b).split()) for b in blocks) if line]
+
+
+@dataclass
+class Snapshot:
+    """A release's comparable content as plain lines of text."""
+
+    title: list
+    lead: list
+    body: list
+    participants: list
+    tags: list
+    organisations: list
+
+
+def release_versions(release):
+    """The revisions of ``release``, newest first, with who saved them."""
+    return Version.objects.get_for_object(release).select_related("revision__user")
+
+
+def _participant_lines(rows):
+    people = Person.objects.in_bulk([row["person_id"] for row in rows if row.get("person_id")])
+    offices = Office.objects.select_related("organisation").in_bulk(
+        [row["office_id"] for row in rows if row.get("office_id")]
+    )
+    lines = []
+    for row in sorted(rows, key=lambda row: (row.get("order") or 0, row.get("id") or 0)):
+        person = people.get(row.get("person_id"))
+        office = offices.get(row.get("office_id"))
+        parts = [person.name if person else "", str(office) if office else ""]
+        role = Participant.Role(row["role"]).label if row.get("role") else ""
+        lines.append(", ".join(filter(None, parts)) + (f" ({role.lower()})" if role else ""))
+    return lines
+
+
+def _related_rows(version, model):
+    """Field values of the ``model`` objects saved in the same revision as ``version``."""
+    content_type = ContentType.objects.get_for_model(model)
+    rows = []
+    for related in version.revision.version_set.all():
+        if related.content_type_id == content_type.pk:
+            rows.append({"id": int(related.object_id), **related.field_dict})
+    if model is Participant:
+        rows = [row for row in rows if str(row["release_id"]) == version.object_id]
+    return rows
+
+
+def snapshot_of_version(version):
+    fields = version.field_dict
+    participants = _related_rows(version, Participant)
+    tags = sorted(row["name"] for row in _related_rows(version, Tag))
+    organisations = sorted(
+        str(o) for o in Organisation.objects.filter(pk__in=list(fields.get("organisations") or []))
+    )
+    return Snapshot(
+        title=[fields.get("title", "")],
+        lead=[fields.get("lead", "")],
+        body=body_lines(fields.get("body", "")),
+        participants=_participant_lines(participants),
+        tags=tags,
+        organisations=organisations,
+    )
+
+
+def snapshot_of_values(*, title, lead, body, tags=(), participants=(), organisations=()):
+    """A snapshot of content not stored in a revision, e.g. a refused form."""
+    return Snapshot(
+        title=[title or ""],
+        lead=[lead or ""],
+        body=body_lines(body),
+        participants=list(participants),
+        tags=sorted(tags),
+        organisations=sorted(organisations),
+    )
+
+
+def snapshot_of_release(release):
+    participants = [
+        {
+            "id": p.pk,
+            "person_id": p.person_id,
+            "office_id": p.office_id,
+            "role": p.role,
+            "order": p.order,
+        }
+        for p in release.participants.all()
+    ]
+    return snapshot_of_values(
+        title=release.title,
+        lead=release.lead,
+        body=release.body,
+        tags=[tag.name for tag in release.tags.all()],
+        participants=_participant_lines(participants),
+        organisations=[str(o) for o in release.organisations.all()],
+    )
+
+
+@dataclass
+class FieldDiff:
+    label: str
+    lines: list  # (kind, text) with kind in "same", "removed", "added"
+
+    @property
+    def changed(self):
+        return any(kind != "same" for kind, _text in self.lines)
+
+
+def diff_snapshots(old, new):
+    """A readable line diff of each compared field, from ``old`` to ``new``."""
+    diffs = []
+    for attribute, label in COMPARED:
+        lines = [
+            ({"- ": "removed", "+ ": "added"}.get(line[:2], "same"), line[2:])
+            for line in difflib.ndiff(getattr(old, attribute), getattr(new, attribute))
+            if not line.startswith("? ")
+        ]
+        diffs.append(FieldDiff(label, lines))
+    return diffs
+
+
+def copy_content(*, source, target):
+    """Give ``target`` the content of ``source``: fields, links, topics and participants."""
+    for field in CONTENT_FIELDS:
+        setattr(target, field, getattr(source, field))
+    target.organisations.set(source.organisations.all())
+    target.documents.set(source.documents.all())
+    target.tags.set([tag.name for tag in source.tags.all()])
+    target.participants.all().delete()
+    Participant.objects.bulk_create(
+        Participant(
+            release=target,
+            person_id=p.person_id,
+            office_id=p.office_id,
+            role=p.role,
+            order=p.order,
+        )
+        for p in source.participants.all()
+    )
+
+
+@transaction.atomic
+def restore_revision(release, version, by):
+    """Bring back the content of ``version``.
+
+    A release readers can see (or will see at its scheduled time) stays as it
+    is; the old content becomes a new draft that replaces it when published.
+    Anything else takes the old content in place. Returns the release that
+    now holds the restored content.
+    """
+    if int(version.object_id) != release.pk:
+        raise PermissionDenied("That revision belongs to another release.")
+    if not release.can_edit(by):
+        raise PermissionDenied("You may not edit this release.")
+    if release.status == PressRelease.Status.PUBLISHED:
+        target = PressRelease(
+            slug=_draft_slug(release.slug),
+            language=release.language,
+            translation_group=uuid.uuid4(),
+            created_by=by,
+            draft_of=release,
+            status=PressRelease.Status.DRAFT,
+        )
+    else:
+        target = release
+    fields = version.field_dict
+    for field in CONTENT_FIELDS:
+        if field in fields:
+            setattr(target, field, fields[field])
+    target.save(by=by)
+    target.organisations.set(fields.get("organisations") or [])
+    target.documents.set(fields.get("documents") or [])
+    target.tags.set([row["name"] for row in _related_rows(version, Tag)])
+    target.participants.all().delete()
+    rows = _related_rows(version, Participant)
+    # People or offices deleted since the revision cannot come back.
+    people = Person.objects.in_bulk([row["person_id"] for row in rows if row["person_id"]])
+    offices = Office.objects.in_bulk([row["office_id"] for row in rows if row["office_id"]])
+    Participant.objects.bulk_create(
+        Participant(
+            release=target,
+            person_id=row["person_id"] if row["person_id"] in people else None,
+            office_id=row["office_id"] if row["office_id"] in offices else None,
+            role=row["role"],
+            order=row["order"],
+        )
+        for row in rows
+        if row["person_id"] in people or row["office_id"] in offices
+    )
+    if target is release:
+        # Record the restored state with its participants and topics.
+        target.save(by=by)
+    return target
+
+
+def _draft_slug(slug):
+    suffix = f"-draft-{uuid.uuid4().hex[:8]}"
+    return slugify(slug)[: 200 - len(suffix)] + suffix
