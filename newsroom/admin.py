@@ -181,7 +181,6 @@ class PressReleaseAdmin(admin.ModelAdmin):
         "created_by",
         "first_published_at",
         "updated_at",
-        "updated_by",
         "draft_of_link",
     ]
     fieldsets = [
@@ -195,7 +194,7 @@ class PressReleaseAdmin(admin.ModelAdmin):
                     "state_badge",
                     "draft_of_link",
                     "correction_note",
-                    ("created_by", "updated_by", "updated_at"),
+                    ("created_by", "updated_at"),
                     "first_published_at",
                 ]
             },
@@ -225,9 +224,10 @@ class PressReleaseAdmin(admin.ModelAdmin):
 
     @admin.display(description="replaces")
     def draft_of_link(self, obj):
-        if not obj.draft_of_id:
+        live = obj.replaces()
+        if live is None:
             return "—"
-        url = reverse("admin:newsroom_pressrelease_change", args=[obj.draft_of_id])
+        url = reverse("admin:newsroom_pressrelease_change", args=[live.pk])
         return format_html(
             '<a href="{}">the live release</a>; publishing this draft puts its content there.',
             url,

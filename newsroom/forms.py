@@ -116,7 +116,7 @@ class PressReleaseAdminForm(forms.ModelForm):
             self.add_error(None, "This page is out of date. Reload it and make your changes again.")
             return
         self.instance.version = loaded
-        stored = PressRelease.objects.select_related("updated_by").get(pk=self.instance.pk)
+        stored = PressRelease.objects.get(pk=self.instance.pk)
         if stored.version != loaded:
             self._show_conflict(stored)
             return

@@ -341,9 +341,8 @@ class StaleRelease(ValidationError):
 
     def __init__(self, stored):
         self.stored = stored
-        who = "Someone else"
-        if stored.updated_by is not None:
-            who = stored.updated_by.get_full_name() or stored.updated_by.get_username()
+        saver = stored.last_saved_by()
+        who = (saver.get_full_name() or saver.get_username()) if saver else "Someone else"
         super().__init__(
             f"{who} saved this release at {format_site_time(stored.updated_at)}, after you "
             "opened it. Your changes were not saved.",
@@ -456,23 +455,6 @@ class PressRelease(models.Model):
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Raised on every save; guards against lost updates."
     )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    draft_of = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.CASCADE,
-        related_name="working_copies",
-        help_text="The live release this draft will replace when it is published.",
-    )
     source_hash = models.CharField(
         max_length=64,
         blank=True,
@@ -512,7 +494,6 @@ class PressRelease(models.Model):
         self.body = clean_body_html(self.body)
         if not self._state.adding:
             self.updated_at = now or timezone.now()
-            self.updated_by = by
             self._loaded_version = self.version
             self.version = self._loaded_version + 1
             if kwargs.get("update_fields") is not None:
@@ -520,7 +501,6 @@ class PressRelease(models.Model):
                     *kwargs["update_fields"],
                     "body",
                     "updated_at",
-                    "updated_by",
                     "version",
                 }
         try:
@@ -584,14 +564,24 @@ class PressRelease(models.Model):
             base_qs.filter(version=loaded), using, pk_val, values, update_fields, forced_update
         ):
             return True
-        stored = base_qs.select_related("updated_by").filter(pk=pk_val).first()
+        stored = base_qs.filter(pk=pk_val).first()
         if stored is None:
             return False
         raise StaleRelease(stored)
 
-    def refresh_version(self):
-        """Adopt the stored version number, e.g. after deciding to overwrite."""
-        self.version = type(self).objects.values_list("version", flat=True).get(pk=self.pk)
+    def last_saved_by(self):
+        """Who made the latest save, from the revision every save keeps."""
+        from reversion.models import Version
+
+        version = Version.objects.get_for_object(self).select_related("revision__user").first()
+        return version.revision.user if version else None
+
+    def replaces(self):
+        """The live release this draft was restored for, if it is such a draft."""
+        if self.pk is None:
+            return None
+        link = WorkingCopy.objects.filter(draft=self).select_related("live").first()
+        return link.live if link else None
 
     # The workflow -----------------------------------------------------------
 
@@ -660,7 +650,8 @@ class PressRelease(models.Model):
                 "leave it empty to publish now.",
                 code="past",
             )
-        if self.draft_of_id and self.draft_of.status == self.Status.WITHDRAWN:
+        live = self.replaces()
+        if live is not None and live.status == self.Status.WITHDRAWN:
             raise TransitionInvalid(
                 "The release this draft replaces is withdrawn; restore it to draft first.",
                 code="withdrawn",
@@ -687,7 +678,7 @@ class PressRelease(models.Model):
         now = now or timezone.now()
         if self.pk is None:
             raise TransitionInvalid("Save the release before moving it through the workflow.")
-        stored = type(self).objects.select_for_update().select_related("updated_by").get(pk=self.pk)
+        stored = type(self).objects.select_for_update().get(pk=self.pk)
         if stored.version != self.version:
             raise StaleRelease(stored)
         self.check_transition(name, by, at=at, now=now)
@@ -732,7 +723,7 @@ class PressRelease(models.Model):
     def publish(self, by, at=None, *, comment="", now=None):
         """Publish now, or at ``at`` (an embargo); on a scheduled release, change its time."""
         now = now or timezone.now()
-        if self.draft_of_id:
+        if self.replaces() is not None:
             return self._publish_working_copy(by, at=at, comment=comment, now=now)
 
         def change(now):
@@ -786,9 +777,9 @@ class PressRelease(models.Model):
         with transaction.atomic():
             copy = type(self).objects.select_for_update().get(pk=self.pk)
             if copy.version != self.version:
-                raise StaleRelease(type(self).objects.select_related("updated_by").get(pk=self.pk))
+                raise StaleRelease(type(self).objects.get(pk=self.pk))
             self.check_transition("publish", by, at=at, now=now)
-            live = type(self).objects.select_for_update().get(pk=self.draft_of_id)
+            live = type(self).objects.select_for_update().get(pk=self.replaces().pk)
             if at is None and live.is_scheduled(now=now):
                 at = live.publish_at
             copy_content(source=self, target=live)
@@ -907,6 +898,23 @@ class PressReleaseTransition(models.Model):
 
     def __str__(self):
         return f"{self.release}: {self.from_status} → {self.to_status}"
+
+
+class WorkingCopy(models.Model):
+    """A draft made from an old revision of a published release.
+
+    The live release stays as it is; publishing the draft puts its content
+    onto the live release and removes the draft.
+    """
+
+    draft = models.OneToOneField(
+        PressRelease, on_delete=models.CASCADE, related_name="working_copy_of"
+    )
+    live = models.ForeignKey(PressRelease, on_delete=models.CASCADE, related_name="working_copies")
+    restored_from = models.DateTimeField(help_text="When the restored revision was saved.")
+
+    def __str__(self):
+        return f"Draft replacing {self.live}"
 
 
 class ShareLink(models.Model):

@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from reversion.models import Version
 from taggit.models import Tag
 
-from .models import Office, Organisation, Participant, Person, PressRelease
+from .models import Office, Organisation, Participant, Person, PressRelease, WorkingCopy
 
 CONTENT_FIELDS = [
     "kind",
@@ -202,7 +202,6 @@ def restore_revision(release, version, by):
             language=release.language,
             translation_group=uuid.uuid4(),
             created_by=by,
-            draft_of=release,
             status=PressRelease.Status.DRAFT,
         )
     else:
@@ -212,6 +211,10 @@ def restore_revision(release, version, by):
         if field in fields:
             setattr(target, field, fields[field])
     target.save(by=by)
+    if target is not release:
+        WorkingCopy.objects.create(
+            draft=target, live=release, restored_from=version.revision.date_created
+        )
     target.organisations.set(fields.get("organisations") or [])
     target.documents.set(fields.get("documents") or [])
     target.tags.set([row["name"] for row in _related_rows(version, Tag)])
