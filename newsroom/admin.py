@@ -254,6 +254,8 @@ class PressReleaseAdmin(admin.ModelAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), **self._workflow_context(request, object_id)}
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
         try:
             with reversion.create_revision(manage_manually=True):
                 reversion.set_user(request.user)

@@ -83,6 +83,8 @@ def test_change_form_shows_state_zone_and_only_allowed_buttons(ready_release, ed
     assert 'value="withdraw"' not in page and 'value="submit"' not in page
     assert "(UTC)" in page
     assert 'name="loaded_version"' in page
+    # Pressing Enter in a field uses the first button: it must save, never publish.
+    assert page.index('name="_save"') < page.index('name="_transition"')
 
 
 def test_contributor_gets_only_submit_on_their_own_draft(ready_release, contributor):
@@ -353,3 +355,11 @@ def test_changelist_costs_the_same_for_1_or_200_releases(
         response = client.get(CHANGELIST, {"all": ""})
     assert response.status_code == 200
     assert response.content.decode().count("release-state--published") >= min(count, 50)
+
+
+def test_groups_hold_the_permissions_their_work_needs(editor, contributor):
+    for codename in ["publish_pressrelease", "withdraw_pressrelease", "add_sharelink"]:
+        assert editor.has_perm(f"newsroom.{codename}")
+        assert not contributor.has_perm(f"newsroom.{codename}")
+    assert contributor.has_perm("newsroom.change_pressrelease")
+    assert not contributor.has_perm("newsroom.delete_pressrelease")
