@@ -11,15 +11,23 @@ import re
 import uuid
 from dataclasses import dataclass
 
+import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from reversion.models import Version
 from taggit.models import Tag
 
-from .models import Office, Organisation, Participant, Person, PressRelease, WorkingCopy
+from .models import (
+    Office,
+    Organisation,
+    Participant,
+    Person,
+    PressRelease,
+    WorkingCopy,
+    format_site_time,
+)
 
 CONTENT_FIELDS = [
     "kind",
@@ -170,20 +178,11 @@ def copy_content(*, source, target):
     target.organisations.set(source.organisations.all())
     target.documents.set(source.documents.all())
     target.tags.set([tag.name for tag in source.tags.all()])
-    target.participants.all().delete()
-    Participant.objects.bulk_create(
-        Participant(
-            release=target,
-            person_id=p.person_id,
-            office_id=p.office_id,
-            role=p.role,
-            order=p.order,
-        )
-        for p in source.participants.all()
+    replace_participants(
+        target, source.participants.values("person_id", "office_id", "role", "order")
     )
 
 
-@transaction.atomic
 def restore_revision(release, version, by):
     """Bring back the content of ``version``.
 
@@ -196,6 +195,18 @@ def restore_revision(release, version, by):
         raise PermissionDenied("That revision belongs to another release.")
     if not release.can_edit(by):
         raise PermissionDenied("You may not edit this release.")
+    # One revision records the restored content with its participants and topics.
+    with reversion.create_revision(manage_manually=True):
+        target = _restore(release, version, by)
+        reversion.set_user(by)
+        reversion.set_comment(
+            f"Restored the revision of {format_site_time(version.revision.date_created)}."
+        )
+        reversion.add_to_revision(target)
+    return target
+
+
+def _restore(release, version, by):
     if release.status == PressRelease.Status.PUBLISHED:
         target = PressRelease(
             slug=_draft_slug(release.slug),
@@ -218,14 +229,20 @@ def restore_revision(release, version, by):
     target.organisations.set(fields.get("organisations") or [])
     target.documents.set(fields.get("documents") or [])
     target.tags.set([row["name"] for row in _related_rows(version, Tag)])
-    target.participants.all().delete()
-    rows = _related_rows(version, Participant)
-    # People or offices deleted since the revision cannot come back.
+    replace_participants(target, _related_rows(version, Participant))
+    return target
+
+
+def replace_participants(release, rows):
+    """Give ``release`` the participants described by ``rows`` (ids, role, order)."""
+    release.participants.all().delete()
+    rows = list(rows)
+    # People or offices deleted since a revision was saved cannot come back.
     people = Person.objects.in_bulk([row["person_id"] for row in rows if row["person_id"]])
     offices = Office.objects.in_bulk([row["office_id"] for row in rows if row["office_id"]])
     Participant.objects.bulk_create(
         Participant(
-            release=target,
+            release=release,
             person_id=row["person_id"] if row["person_id"] in people else None,
             office_id=row["office_id"] if row["office_id"] in offices else None,
             role=row["role"],
@@ -234,10 +251,6 @@ def restore_revision(release, version, by):
         for row in rows
         if row["person_id"] in people or row["office_id"] in offices
     )
-    if target is release:
-        # Record the restored state with its participants and topics.
-        target.save(by=by)
-    return target
 
 
 def _draft_slug(slug):
