@@ -10,7 +10,6 @@ from django.utils.html import format_html
 
 from .forms import PressReleaseAdminForm, ShareLinkForm
 from .models import (
-    TRANSITION_PAST,
     TRANSITIONS,
     Appointment,
     Document,
@@ -298,7 +297,7 @@ class PressReleaseAdmin(admin.ModelAdmin):
         if name:
             comment = form.cleaned_data.get("transition_comment", "")
             self._run_transition(release, name, request.user, comment, form)
-            request._workflow_done = TRANSITION_PAST[name]
+            request._workflow_done = TRANSITIONS[name].past
         reversion.set_comment((name and TRANSITIONS[name].label) or "Saved")
         reversion.add_to_revision(release)
 
@@ -330,7 +329,7 @@ class PressReleaseAdmin(admin.ModelAdmin):
                     messages.WARNING,
                 )
             else:
-                self.message_user(request, f"“{release}” was {TRANSITION_PAST[name]}.")
+                self.message_user(request, f"“{release}” was {TRANSITIONS[name].past}.")
 
     @admin.action(description="Submit selected releases for review", permissions=["change"])
     def submit_selected(self, request, queryset):

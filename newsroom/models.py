@@ -364,6 +364,7 @@ class Transition:
     target: str
     permission: str
     label: str
+    past: str
     needs_comment: bool = False
 
 
@@ -373,18 +374,30 @@ PUBLISH_PERMISSION = "newsroom.publish_pressrelease"
 WITHDRAW_PERMISSION = "newsroom.withdraw_pressrelease"
 CHANGE_PERMISSION = "newsroom.change_pressrelease"
 TRANSITIONS = {
-    "submit": Transition(("draft",), "in_review", CHANGE_PERMISSION, "Submit for review"),
+    "submit": Transition(
+        ("draft",), "in_review", CHANGE_PERMISSION, "Submit for review", "submitted for review"
+    ),
     "return_to_draft": Transition(
-        ("in_review", "scheduled"), "draft", PUBLISH_PERMISSION, "Return to draft", True
+        ("in_review", "scheduled"),
+        "draft",
+        PUBLISH_PERMISSION,
+        "Return to draft",
+        "returned to draft",
+        needs_comment=True,
     ),
     "publish": Transition(
-        ("draft", "in_review", "scheduled"), "published", PUBLISH_PERMISSION, "Publish"
+        ("draft", "in_review", "scheduled"), "published", PUBLISH_PERMISSION, "Publish", "published"
     ),
     "withdraw": Transition(
-        ("scheduled", "published"), "withdrawn", WITHDRAW_PERMISSION, "Withdraw", True
+        ("scheduled", "published"),
+        "withdrawn",
+        WITHDRAW_PERMISSION,
+        "Withdraw",
+        "withdrawn",
+        needs_comment=True,
     ),
     "restore_to_draft": Transition(
-        ("withdrawn",), "draft", WITHDRAW_PERMISSION, "Restore to draft"
+        ("withdrawn",), "draft", WITHDRAW_PERMISSION, "Restore to draft", "restored to draft"
     ),
 }
 REQUIRED_TO_PUBLISH = [
@@ -623,7 +636,7 @@ class PressRelease(models.Model):
         state = self.workflow_state(now=now)
         if state not in transition.sources:
             raise TransitionInvalid(
-                f"A release that is {self.state_label(now=now)} cannot be {TRANSITION_PAST[name]}.",
+                f"A release that is {self.state_label(now=now)} cannot be {transition.past}.",
                 code="state",
             )
         if name == "publish" and check_content:
@@ -674,7 +687,12 @@ class PressRelease(models.Model):
         return self.get_status_display().lower()
 
     @transaction.atomic
-    def _transition(self, name, by, *, comment="", at=None, now=None, change):
+    def _transition(self, name, by, *, comment="", at=None, now=None, change=None):
+        """Lock the row, check, apply ``change`` and the new status, and record the step.
+
+        ``change`` sets the fields the step touches besides ``status`` and may
+        return the comment to record.
+        """
         now = now or timezone.now()
         if self.pk is None:
             raise TransitionInvalid("Save the release before moving it through the workflow.")
@@ -683,7 +701,8 @@ class PressRelease(models.Model):
             raise StaleRelease(stored)
         self.check_transition(name, by, at=at, now=now)
         from_status = self.status
-        comment = change(now) or comment
+        comment = (change(now) if change else None) or comment
+        self.status = TRANSITIONS[name].target
         self.save(by=by, now=now)
         PressReleaseTransition.objects.create(
             release=self,
@@ -701,11 +720,7 @@ class PressRelease(models.Model):
 
     def submit(self, by, *, comment="", now=None):
         """Send a draft to the editors for review."""
-
-        def change(now):
-            self.status = self.Status.IN_REVIEW
-
-        self._transition("submit", by, comment=comment, now=now, change=change)
+        self._transition("submit", by, comment=comment, now=now)
 
     def return_to_draft(self, by, comment, *, now=None):
         """Send a release in review, or a scheduled one, back to its author with a comment."""
@@ -714,7 +729,6 @@ class PressRelease(models.Model):
             raise TransitionInvalid("Say what the author should change.", code="comment")
 
         def change(now):
-            self.status = self.Status.DRAFT
             self.publish_at = None
             self._forget_unseen_publication(now)
 
@@ -734,7 +748,6 @@ class PressRelease(models.Model):
                     f"Rescheduled from {format_site_time(self.publish_at)} "
                     f"to {format_site_time(when)}."
                 )
-            self.status = self.Status.PUBLISHED
             self.publish_at = when
             self.withdrawal_reason = ""
             self.withdrawn_at = None
@@ -753,7 +766,6 @@ class PressRelease(models.Model):
 
         def change(now):
             self._forget_unseen_publication(now)
-            self.status = self.Status.WITHDRAWN
             self.withdrawal_reason = reason.strip()
             self.withdrawn_at = now
 
@@ -763,7 +775,6 @@ class PressRelease(models.Model):
         """Bring a withdrawn release back as a draft, off the public site."""
 
         def change(now):
-            self.status = self.Status.DRAFT
             self.publish_at = None
             self.withdrawal_reason = ""
             self.withdrawn_at = None
@@ -779,7 +790,8 @@ class PressRelease(models.Model):
             if copy.version != self.version:
                 raise StaleRelease(type(self).objects.get(pk=self.pk))
             self.check_transition("publish", by, at=at, now=now)
-            live = type(self).objects.select_for_update().get(pk=self.replaces().pk)
+            live = self.replaces()
+            live = type(self).objects.select_for_update().get(pk=live.pk)
             if at is None and live.is_scheduled(now=now):
                 at = live.publish_at
             copy_content(source=self, target=live)
@@ -870,15 +882,6 @@ class Participant(models.Model):
         if person is not None:
             return person.name
         return f"the {self.office.organisation.display_name} {self.office.title}"
-
-
-TRANSITION_PAST = {
-    "submit": "submitted for review",
-    "return_to_draft": "returned to draft",
-    "publish": "published",
-    "withdraw": "withdrawn",
-    "restore_to_draft": "restored to draft",
-}
 
 
 class PressReleaseTransition(models.Model):
