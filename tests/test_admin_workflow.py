@@ -422,3 +422,14 @@ def test_the_rendered_change_form_round_trips_with_its_inlines(ready_release, ed
     assert [p.person.name for p in stored.participants.all()] == ["Rashid Alimov"]
     assert sorted(t.name for t in stored.tags.all()) == ["security", "youth"]
     assert stored.transitions.count() == 2
+
+
+def test_the_body_editor_offers_nothing_the_sanitiser_removes():
+    from django_prose_editor.config import allowlist_from_extensions, expand_extensions
+
+    from newsroom.forms import BODY_EXTENSIONS
+    from newsroom.sanitize import ALLOWED_TAGS
+
+    offered = allowlist_from_extensions(expand_extensions(BODY_EXTENSIONS))["tags"]
+    assert offered <= ALLOWED_TAGS
+    assert {"h2", "ul", "ol", "a", "table", "blockquote"} <= offered
