@@ -1,7 +1,9 @@
 import datetime
+import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
 from reversion.models import Version
 
 from newsroom.models import PressRelease, PressReleaseTransition, StaleRelease
@@ -258,3 +260,37 @@ def test_saving_a_published_release_keeps_it_live_and_marks_the_update(
     page = client.get(stored.get_absolute_url()).content.decode()
     assert "The number of delegations was corrected." in page
     assert "Corrected figures." in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_saves_of_one_version_let_exactly_one_win(make_release):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writer at a time; the race needs PostgreSQL.")
+    release = make_release()
+    copies = [PressRelease.objects.get(pk=release.pk) for _ in range(2)]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def save(copy, title):
+        try:
+            with transaction.atomic():
+                copy.title = title
+                barrier.wait()
+                copy.save()
+            outcomes.append(title)
+        except StaleRelease:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=save, args=(copy, f"Title {n}")) for n, copy in enumerate(copies)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes)[-1] == "refused"
+    winner = sorted(outcomes)[0]
+    stored = PressRelease.objects.get(pk=release.pk)
+    assert (stored.title, stored.version) == (winner, release.version + 1)
