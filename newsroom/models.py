@@ -505,7 +505,8 @@ class PressRelease(models.Model):
         Every save keeps a revision, also from the shell.
         """
         self.body = clean_body_html(self.body)
-        if not self._state.adding:
+        updating = not self._state.adding
+        if updating:
             self.updated_at = now or timezone.now()
             self._loaded_version = self.version
             self.version = self._loaded_version + 1
@@ -525,7 +526,7 @@ class PressRelease(models.Model):
                     reversion.set_user(by)
                     reversion.add_to_revision(self)
         except Exception:
-            if not self._state.adding:
+            if updating:
                 self.version = self._loaded_version
             raise
         finally:
