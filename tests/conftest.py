@@ -78,3 +78,44 @@ def contributor(make_staff):
 @pytest.fixture
 def other_contributor(make_staff):
     return make_staff("other", "Contributors")
+
+
+@pytest.fixture
+def login(db):
+    """A test client signed in as ``user``; call it once per browser session."""
+    from django.test import Client
+
+    def sign_in(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def rendered_form_data():
+    """What a browser would post back from an admin change page, inlines included."""
+    from django.forms import CheckboxInput, MultiWidget
+
+    def collect(response):
+        forms = [response.context["adminform"].form]
+        for inline in response.context["inline_admin_formsets"]:
+            forms += [inline.formset.management_form, *inline.formset.forms]
+        data = {}
+        for form in forms:
+            for name, field in form.fields.items():
+                key, value = form.add_prefix(name), form[name].value()
+                # The admin wraps relation widgets; the wrapped one formats the value.
+                widget = getattr(field.widget, "widget", field.widget)
+                if isinstance(widget, CheckboxInput):
+                    if value:
+                        data[key] = "on"
+                elif isinstance(widget, MultiWidget):
+                    for index, part in enumerate(widget.decompress(value)):
+                        data[f"{key}_{index}"] = "" if part is None else str(part)
+                elif (formatted := widget.format_value(value)) is not None:
+                    data[key] = formatted
+        return data
+
+    return collect

@@ -4,8 +4,6 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.forms import CheckboxInput, MultiWidget
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,12 +19,6 @@ def change_url(release):
 
 
 CHANGELIST = "/admin/newsroom/pressrelease/"
-
-
-def login(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def post_data(release, **overrides):
@@ -62,28 +54,6 @@ def post_data(release, **overrides):
     return data
 
 
-def rendered_form_data(response):
-    """What a browser would post back from the change page, inlines included."""
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        forms += [inline.formset.management_form, *inline.formset.forms]
-    data = {}
-    for form in forms:
-        for name, field in form.fields.items():
-            key, value = form.add_prefix(name), form[name].value()
-            # The admin wraps relation widgets; the wrapped one formats the value.
-            widget = getattr(field.widget, "widget", field.widget)
-            if isinstance(widget, CheckboxInput):
-                if value:
-                    data[key] = "on"
-            elif isinstance(widget, MultiWidget):
-                for index, part in enumerate(widget.decompress(value)):
-                    data[f"{key}_{index}"] = "" if part is None else str(part)
-            elif (formatted := widget.format_value(value)) is not None:
-                data[key] = formatted
-    return data
-
-
 def messages_of(response):
     return [str(m) for m in response.context["messages"]]
 
@@ -98,7 +68,7 @@ def ready_release(make_release, make_organisation, contributor):
     return make
 
 
-def test_change_form_shows_state_zone_and_only_allowed_buttons(ready_release, editor):
+def test_change_form_shows_state_zone_and_only_allowed_buttons(ready_release, editor, login):
     release = ready_release(status="in_review", publish_at=None)
     page = login(editor).get(change_url(release)).content.decode()
     assert "Status: <span" in page and "In review" in page
@@ -110,14 +80,14 @@ def test_change_form_shows_state_zone_and_only_allowed_buttons(ready_release, ed
     assert page.index('name="_save"') < page.index('name="_transition"')
 
 
-def test_contributor_gets_only_submit_on_their_own_draft(ready_release, contributor):
+def test_contributor_gets_only_submit_on_their_own_draft(ready_release, contributor, login):
     release = ready_release(status="draft", publish_at=None)
     page = login(contributor).get(change_url(release)).content.decode()
     assert 'value="submit"' in page
     assert 'value="publish"' not in page
 
 
-def test_contributor_reads_others_releases_without_buttons(ready_release, other_contributor):
+def test_contributor_reads_others_releases_without_buttons(ready_release, other_contributor, login):
     release = ready_release(status="draft", publish_at=None)
     response = login(other_contributor).get(change_url(release))
     assert response.status_code == 200
@@ -127,7 +97,7 @@ def test_contributor_reads_others_releases_without_buttons(ready_release, other_
 
 
 @pytest.mark.parametrize("status", ["draft", "in_review", "published"])
-def test_contributor_cannot_change_others_releases(ready_release, other_contributor, status):
+def test_contributor_cannot_change_others_releases(ready_release, other_contributor, status, login):
     release = ready_release(status=status, publish_at=None)
     response = login(other_contributor).post(
         change_url(release), post_data(release, title="Hijacked")
@@ -136,13 +106,15 @@ def test_contributor_cannot_change_others_releases(ready_release, other_contribu
     assert PressRelease.objects.get(pk=release.pk).title != "Hijacked"
 
 
-def test_contributor_cannot_edit_their_release_while_it_is_in_review(ready_release, contributor):
+def test_contributor_cannot_edit_their_release_while_it_is_in_review(
+    ready_release, contributor, login
+):
     release = ready_release(status="in_review", publish_at=None)
     response = login(contributor).post(change_url(release), post_data(release, title="Late"))
     assert response.status_code == 403
 
 
-def test_contributor_crafted_post_cannot_publish(ready_release, contributor):
+def test_contributor_crafted_post_cannot_publish(ready_release, contributor, login):
     release = ready_release(status="draft", publish_at=None)
     data = post_data(
         release,
@@ -161,7 +133,7 @@ def test_contributor_crafted_post_cannot_publish(ready_release, contributor):
     assert not PressReleaseTransition.objects.exists()
 
 
-def test_contributor_cannot_set_status_by_a_form_field(ready_release, contributor):
+def test_contributor_cannot_set_status_by_a_form_field(ready_release, contributor, login):
     release = ready_release(status="draft", publish_at=None)
     data = post_data(release, title="Edited", status="published", publish_at="2020-01-01")
     response = login(contributor).post(change_url(release), data)
@@ -171,7 +143,9 @@ def test_contributor_cannot_set_status_by_a_form_field(ready_release, contributo
 
 
 @pytest.mark.parametrize("action", ["publish_selected", "restore_selected"])
-def test_contributor_bulk_actions_cannot_publish_or_restore(ready_release, contributor, action):
+def test_contributor_bulk_actions_cannot_publish_or_restore(
+    ready_release, contributor, action, login
+):
     own = ready_release(status="draft", publish_at=None)
     withdrawn = ready_release(status="withdrawn")
     response = login(contributor).post(
@@ -184,7 +158,7 @@ def test_contributor_bulk_actions_cannot_publish_or_restore(ready_release, contr
 
 
 def test_contributor_bulk_submit_only_moves_their_own_drafts(
-    ready_release, contributor, other_contributor
+    ready_release, contributor, other_contributor, login
 ):
     own = ready_release(status="draft", publish_at=None)
     theirs = ready_release(status="draft", publish_at=None, created_by=other_contributor)
@@ -200,7 +174,7 @@ def test_contributor_bulk_submit_only_moves_their_own_drafts(
     assert PressRelease.objects.get(pk=theirs.pk).status == "draft"
 
 
-def test_editor_bulk_publish_reports_each_success_and_refusal(ready_release, editor):
+def test_editor_bulk_publish_reports_each_success_and_refusal(ready_release, editor, login):
     ready = ready_release(status="in_review", publish_at=None)
     incomplete = ready_release(status="in_review", publish_at=None, lead="")
     live = ready_release()
@@ -217,7 +191,7 @@ def test_editor_bulk_publish_reports_each_success_and_refusal(ready_release, edi
     assert PressRelease.objects.get(pk=incomplete.pk).status == "in_review"
 
 
-def test_editor_schedules_in_the_site_time_zone(ready_release, editor, settings):
+def test_editor_schedules_in_the_site_time_zone(ready_release, editor, settings, login):
     settings.TIME_ZONE = "Asia/Shanghai"
     release = ready_release(status="in_review", publish_at=None)
     client = login(editor)
@@ -238,7 +212,7 @@ def test_editor_schedules_in_the_site_time_zone(ready_release, editor, settings)
     assert "Scheduled for 4 May 2031, 09:30 (Asia/Shanghai)" in changelist
 
 
-def test_editor_changes_the_time_of_a_scheduled_release(ready_release, editor):
+def test_editor_changes_the_time_of_a_scheduled_release(ready_release, editor, login):
     release = ready_release(status="in_review", publish_at=None)
     release.publish(editor, at=timezone.make_aware(FUTURE))
     data = post_data(
@@ -250,7 +224,7 @@ def test_editor_changes_the_time_of_a_scheduled_release(ready_release, editor):
     assert stored.transitions.last().comment.startswith("Rescheduled from 4 May 2031, 09:30")
 
 
-def test_refused_transition_says_what_is_missing_and_saves_nothing(make_release, editor):
+def test_refused_transition_says_what_is_missing_and_saves_nothing(make_release, editor, login):
     release = make_release(status="in_review", publish_at=None)
     data = post_data(release, title="New headline", _transition="publish")
     response = login(editor).post(change_url(release), data)
@@ -261,7 +235,7 @@ def test_refused_transition_says_what_is_missing_and_saves_nothing(make_release,
     assert (stored.title, stored.status) == (release.title, "in_review")
 
 
-def test_edits_and_a_transition_are_saved_together(ready_release, make_organisation, editor):
+def test_edits_and_a_transition_are_saved_together(ready_release, make_organisation, editor, login):
     release = ready_release(status="in_review", publish_at=None, lead="")
     data = post_data(release, lead="Now with a lead.", _transition="publish")
     response = login(editor).post(change_url(release), data)
@@ -270,7 +244,7 @@ def test_edits_and_a_transition_are_saved_together(ready_release, make_organisat
     assert (stored.lead, stored.status) == ("Now with a lead.", "published")
 
 
-def test_returning_to_draft_needs_a_comment_in_the_admin(ready_release, editor):
+def test_returning_to_draft_needs_a_comment_in_the_admin(ready_release, editor, login):
     release = ready_release(status="in_review", publish_at=None)
     client = login(editor)
     response = client.post(change_url(release), post_data(release, _transition="return_to_draft"))
@@ -285,14 +259,16 @@ def test_returning_to_draft_needs_a_comment_in_the_admin(ready_release, editor):
     assert "Workflow history" in page and "Add quotes." in page
 
 
-def test_unknown_transition_is_a_form_error(ready_release, editor):
+def test_unknown_transition_is_a_form_error(ready_release, editor, login):
     release = ready_release(status="in_review", publish_at=None)
     response = login(editor).post(change_url(release), post_data(release, _transition="delete"))
     assert response.status_code == 200
     assert "is not a step of the workflow" in response.content.decode()
 
 
-def test_lost_update_between_two_admin_sessions(ready_release, editor, make_staff):
+def test_lost_update_between_two_admin_sessions(
+    ready_release, editor, make_staff, login, rendered_form_data
+):
     second_editor = make_staff("aigerim", "Editors")
     release = ready_release(status="in_review", publish_at=None)
     first, second = login(editor), login(second_editor)
@@ -318,7 +294,7 @@ def test_lost_update_between_two_admin_sessions(ready_release, editor, make_staf
     assert PressRelease.objects.get(pk=release.pk).title == "Title typed by the first editor"
 
 
-def test_a_post_without_the_loaded_version_is_refused(ready_release, editor):
+def test_a_post_without_the_loaded_version_is_refused(ready_release, editor, login):
     release = ready_release(status="draft", publish_at=None)
     data = post_data(release, title="No version")
     del data["loaded_version"]
@@ -328,14 +304,14 @@ def test_a_post_without_the_loaded_version_is_refused(ready_release, editor):
     assert PressRelease.objects.get(pk=release.pk).title != "No version"
 
 
-def test_body_from_the_editor_is_stored_sanitised(ready_release, contributor):
+def test_body_from_the_editor_is_stored_sanitised(ready_release, contributor, login):
     release = ready_release(status="draft", publish_at=None)
     body = '<h2>Heading</h2><p onclick="x()">Text<script>alert(1)</script></p>'
     login(contributor).post(change_url(release), post_data(release, body=body))
     assert PressRelease.objects.get(pk=release.pk).body == "<h2>Heading</h2><p>Text</p>"
 
 
-def test_adding_a_release_records_its_author(contributor, make_organisation):
+def test_adding_a_release_records_its_author(contributor, make_organisation, login):
     data = post_data(
         PressRelease(slug="x", title="x", dateline_date=None),
         title="Fresh release",
@@ -349,7 +325,7 @@ def test_adding_a_release_records_its_author(contributor, make_organisation):
     assert (release.created_by, release.status) == (contributor, "draft")
 
 
-def test_changelist_filters_by_workflow_state(ready_release, editor):
+def test_changelist_filters_by_workflow_state(ready_release, editor, login):
     scheduled = ready_release(status="in_review", publish_at=None)
     scheduled.publish(editor, at=timezone.make_aware(FUTURE))
     live = ready_release()
@@ -362,7 +338,7 @@ def test_changelist_filters_by_workflow_state(ready_release, editor):
 
 @pytest.mark.parametrize("count", [1, 200])
 def test_changelist_costs_the_same_for_1_or_200_releases(
-    make_release, make_organisation, editor, count, django_assert_max_num_queries
+    make_release, make_organisation, editor, count, django_assert_max_num_queries, login
 ):
     organisation = make_organisation()
     author = get_user_model().objects.create_user("author")
@@ -386,7 +362,9 @@ def test_groups_hold_the_permissions_their_work_needs(editor, contributor):
     assert not contributor.has_perm("newsroom.delete_pressrelease")
 
 
-def test_editor_corrects_a_published_release_and_it_stays_live(ready_release, editor, client):
+def test_editor_corrects_a_published_release_and_it_stays_live(
+    ready_release, editor, client, login
+):
     release = ready_release()
     before = release.updated_at
     data = post_data(
@@ -403,7 +381,9 @@ def test_editor_corrects_a_published_release_and_it_stays_live(ready_release, ed
     assert "9 June" in page
 
 
-def test_the_rendered_change_form_round_trips_with_its_inlines(ready_release, editor):
+def test_the_rendered_change_form_round_trips_with_its_inlines(
+    ready_release, editor, login, rendered_form_data
+):
     release = ready_release(status="in_review", publish_at=None)
     release.tags.add("security", "youth")
     Participant.objects.create(

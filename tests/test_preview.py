@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -9,12 +8,6 @@ from newsroom.models import ShareLink
 from newsroom.preview import share_url
 
 pytestmark = pytest.mark.django_db
-
-
-def login(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def make_link(release, editor, **fields):
@@ -33,7 +26,7 @@ def assert_private(response):
 
 
 @pytest.mark.parametrize("status", ["draft", "in_review", "published", "withdrawn"])
-def test_staff_preview_any_state_in_the_public_template(make_release, contributor, status):
+def test_staff_preview_any_state_in_the_public_template(make_release, contributor, status, login):
     release = make_release(status=status, title=f"A {status} release")
     url = reverse("admin:newsroom_pressrelease_preview", args=[release.pk])
     response = login(contributor).get(url)
@@ -75,7 +68,7 @@ def test_expired_share_link_is_not_found(make_release, editor, client):
     assert link.is_valid(now=link.expires_at - datetime.timedelta(minutes=1))
 
 
-def test_revoked_share_link_is_not_found(make_release, editor, client):
+def test_revoked_share_link_is_not_found(make_release, editor, client, login):
     release = make_release(status="draft", publish_at=None)
     link = make_link(release, editor)
     url = share_url(link)
@@ -100,7 +93,7 @@ def test_tampered_share_link_is_not_found(make_release, editor, client, tamper):
     assert client.get(tamper(url)).status_code == 404
 
 
-def test_editor_creates_and_lists_share_links(make_release, editor, client):
+def test_editor_creates_and_lists_share_links(make_release, editor, client, login):
     release = make_release(status="in_review", publish_at=None)
     url = reverse("admin:newsroom_pressrelease_share", args=[release.pk])
     staff = login(editor)
@@ -121,7 +114,7 @@ def test_editor_creates_and_lists_share_links(make_release, editor, client):
     assert client.get(share_url(link)).status_code == 200
 
 
-def test_a_share_link_cannot_expire_in_the_past(make_release, editor):
+def test_a_share_link_cannot_expire_in_the_past(make_release, editor, login):
     release = make_release(status="draft", publish_at=None)
     url = reverse("admin:newsroom_pressrelease_share", args=[release.pk])
     response = login(editor).post(url, {"expires_at_0": "2020-01-01", "expires_at_1": "10:00"})
@@ -130,7 +123,7 @@ def test_a_share_link_cannot_expire_in_the_past(make_release, editor):
     assert not ShareLink.objects.exists()
 
 
-def test_contributors_cannot_create_share_links(make_release, contributor):
+def test_contributors_cannot_create_share_links(make_release, contributor, login):
     release = make_release(status="draft", publish_at=None, created_by=contributor)
     url = reverse("admin:newsroom_pressrelease_share", args=[release.pk])
     assert login(contributor).get(url).status_code == 403
