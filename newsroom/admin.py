@@ -263,7 +263,7 @@ class PressReleaseAdmin(admin.ModelAdmin):
             # Someone acted between the form's checks and the save; the whole
             # submission was rolled back. Showing the form again lets its checks
             # explain what happened with the typed text still in place.
-            if request.method == "POST" and not getattr(request, "_workflow_retried", False):
+            if not getattr(request, "_workflow_retried", False):
                 request._workflow_retried = True
                 return self.changeform_view(request, object_id, form_url, extra_context)
             self.message_user(request, " ".join(_messages(error)), messages.ERROR)
@@ -286,8 +286,6 @@ class PressReleaseAdmin(admin.ModelAdmin):
         }
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
         obj.save(by=request.user)
 
     def save_related(self, request, form, formsets, change):

@@ -110,6 +110,9 @@ class PressReleaseAdminForm(forms.ModelForm):
     def _post_clean(self):
         super()._post_clean()
         if self.instance.pk is None:
+            # The author of a new release is whoever adds it.
+            self.instance.created_by = self.request.user if self.request else None
+            self._check_transition()
             return
         loaded = self.cleaned_data.get("loaded_version")
         if loaded is None:

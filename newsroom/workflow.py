@@ -213,7 +213,6 @@ def _restore(release, version, by):
             language=release.language,
             translation_group=uuid.uuid4(),
             created_by=by,
-            status=PressRelease.Status.DRAFT,
         )
     else:
         target = release

@@ -413,3 +413,37 @@ def test_the_body_editor_offers_nothing_the_sanitiser_removes():
     offered = allowlist_from_extensions(expand_extensions(BODY_EXTENSIONS))["tags"]
     assert offered <= ALLOWED_TAGS
     assert {"h2", "ul", "ol", "a", "table", "blockquote"} <= offered
+
+
+def test_contributor_cannot_publish_while_adding_a_release(contributor, make_organisation, login):
+    data = post_data(
+        PressRelease(slug="x", title="x"),
+        title="Straight to the public",
+        slug="straight-to-the-public",
+        _transition="publish",
+    )
+    data.pop("loaded_version")
+    data["organisations"] = [str(make_organisation().pk)]
+    response = login(contributor).post(reverse("admin:newsroom_pressrelease_add"), data)
+    assert response.status_code == 200
+    assert "You may not publish releases." in response.content.decode()
+    assert not PressRelease.objects.filter(slug="straight-to-the-public").exists()
+
+
+def test_editor_adds_and_publishes_in_one_step(editor, make_organisation, login):
+    data = post_data(
+        PressRelease(slug="x", title="x", dateline_date=datetime.date(2025, 3, 1)),
+        title="Joint statement",
+        slug="joint-statement",
+        lead="The secretariats agreed a joint statement.",
+        body="<p>The text of the statement.</p>",
+        dateline_place="Beijing",
+        _transition="publish",
+    )
+    data.pop("loaded_version")
+    data["organisations"] = [str(make_organisation().pk)]
+    response = login(editor).post(reverse("admin:newsroom_pressrelease_add"), data)
+    assert response.status_code == 302
+    release = PressRelease.objects.get(slug="joint-statement")
+    assert (release.created_by, release.is_public()) == (editor, True)
+    assert release.transitions.get().to_status == "published"
