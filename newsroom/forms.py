@@ -85,6 +85,12 @@ class PressReleaseAdminForm(forms.ModelForm):
             "title": "The headline, as readers will see it.",
             "slug": "Filled in from the title; change it only before the first publication, "
             "because links to the release use it.",
+            "dateline_date": "The day the news happened, as in “QINGDAO, 9 June 2018”.",
+            "organisations": "The organisations the release is about; a release needs at least "
+            "one before it can be published.",
+            "documents": "Agreements and texts the release refers to; readers find links to them "
+            "under the text.",
+            "tags": "Topics, separated by commas. Each topic has its own page and feed.",
             "correction_note": "When you correct a published release, say here what changed; "
             "readers see it above the text and in the feeds. Leave empty for silent fixes "
             "such as typos.",

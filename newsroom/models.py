@@ -704,7 +704,8 @@ class PressRelease(models.Model):
         from_status = self.status
         comment = (change(now) if change else None) or comment
         self.status = TRANSITIONS[name].target
-        self.save(by=by, now=now)
+        # A release scheduled ahead is not updated before it first appears.
+        self.save(by=by, now=max(now, self.publish_at) if self.is_scheduled(now=now) else now)
         PressReleaseTransition.objects.create(
             release=self,
             from_status=from_status,

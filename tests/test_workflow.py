@@ -145,6 +145,7 @@ def test_scheduled_release_appears_at_its_time_without_a_job(release_in, editor)
     assert release not in PressRelease.objects.public(now=NOW + 2 * HOUR - datetime.timedelta(1))
     assert release in PressRelease.objects.public(now=NOW + 2 * HOUR)
     assert release in PressRelease.objects.scheduled(now=NOW)
+    assert release.updated_at == NOW + 2 * HOUR
 
 
 def test_rescheduling_is_a_recorded_transition(release_in, editor):
