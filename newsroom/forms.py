@@ -150,7 +150,8 @@ class PressReleaseAdminForm(forms.ModelForm):
                     organisations=[str(o) for o in self.cleaned_data.get("organisations") or []],
                 ),
             )
-            if diff.label not in {"Participants"} and diff.changed
+            # Participants live in inline forms, which the conflict does not compare.
+            if diff.label != "Participants" and diff.changed
         ]
         # Having seen what changed, the editor may decide to keep their text.
         self.data = self.data.copy()
