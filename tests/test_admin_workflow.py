@@ -54,6 +54,17 @@ def post_data(release, **overrides):
     return data
 
 
+def add_form_data(organisation, **fields):
+    """What the add form posts for a new release about ``organisation``."""
+    data = post_data(PressRelease(slug="", title=""), **fields)
+    data.pop("loaded_version")
+    data["organisations"] = [str(organisation.pk)]
+    return data
+
+
+ADD_URL = "/admin/newsroom/pressrelease/add/"
+
+
 def messages_of(response):
     return [str(m) for m in response.context["messages"]]
 
@@ -312,14 +323,8 @@ def test_body_from_the_editor_is_stored_sanitised(ready_release, contributor, lo
 
 
 def test_adding_a_release_records_its_author(contributor, make_organisation, login):
-    data = post_data(
-        PressRelease(slug="x", title="x", dateline_date=None),
-        title="Fresh release",
-        slug="fresh-release",
-    )
-    data.pop("loaded_version")
-    data["organisations"] = [str(make_organisation().pk)]
-    response = login(contributor).post(reverse("admin:newsroom_pressrelease_add"), data)
+    data = add_form_data(make_organisation(), title="Fresh release", slug="fresh-release")
+    response = login(contributor).post(ADD_URL, data)
     assert response.status_code == 302
     release = PressRelease.objects.get(slug="fresh-release")
     assert (release.created_by, release.status) == (contributor, "draft")
@@ -416,33 +421,30 @@ def test_the_body_editor_offers_nothing_the_sanitiser_removes():
 
 
 def test_contributor_cannot_publish_while_adding_a_release(contributor, make_organisation, login):
-    data = post_data(
-        PressRelease(slug="x", title="x"),
+    data = add_form_data(
+        make_organisation(),
         title="Straight to the public",
         slug="straight-to-the-public",
         _transition="publish",
     )
-    data.pop("loaded_version")
-    data["organisations"] = [str(make_organisation().pk)]
-    response = login(contributor).post(reverse("admin:newsroom_pressrelease_add"), data)
+    response = login(contributor).post(ADD_URL, data)
     assert response.status_code == 200
     assert "You may not publish releases." in response.content.decode()
     assert not PressRelease.objects.filter(slug="straight-to-the-public").exists()
 
 
 def test_editor_adds_and_publishes_in_one_step(editor, make_organisation, login):
-    data = post_data(
-        PressRelease(slug="x", title="x", dateline_date=datetime.date(2025, 3, 1)),
+    data = add_form_data(
+        make_organisation(),
         title="Joint statement",
         slug="joint-statement",
         lead="The secretariats agreed a joint statement.",
         body="<p>The text of the statement.</p>",
         dateline_place="Beijing",
+        dateline_date="2025-03-01",
         _transition="publish",
     )
-    data.pop("loaded_version")
-    data["organisations"] = [str(make_organisation().pk)]
-    response = login(editor).post(reverse("admin:newsroom_pressrelease_add"), data)
+    response = login(editor).post(ADD_URL, data)
     assert response.status_code == 302
     release = PressRelease.objects.get(slug="joint-statement")
     assert (release.created_by, release.is_public()) == (editor, True)
