@@ -5,10 +5,11 @@ from collections import defaultdict
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Prefetch
 from django.http import JsonResponse
+from django.views.decorators.http import require_safe
 
 from .models import Organisation, Participant, PressRelease
 from .search import search_releases
-from .views import release_url
+from .views import query_param, release_url
 
 PAGE_SIZE = 20
 
@@ -95,11 +96,12 @@ def serialise_release(release, request, translations):
     }
 
 
+@require_safe
 def release_list(request):
     releases = api_releases()
-    topic = request.GET.get("topic", "").strip()
-    organisation = request.GET.get("organisation", "").strip()
-    query = request.GET.get("q", "").strip()
+    topic = query_param(request, "topic")
+    organisation = query_param(request, "organisation")
+    query = query_param(request, "q", limit=500)
     if topic:
         releases = releases.filter(tags__slug=topic).distinct()
     if organisation:
@@ -129,6 +131,7 @@ def release_list(request):
     )
 
 
+@require_safe
 def release_detail(request, slug):
     release = api_releases().filter(slug=slug).first()
     if release is None:
@@ -136,6 +139,7 @@ def release_detail(request, slug):
     return api_response(serialise_release(release, request, translations_of([release])[release.pk]))
 
 
+@require_safe
 def organisation_list(request):
     organisations = Organisation.objects.select_related("parent").order_by("name")
     return api_response(

@@ -29,6 +29,11 @@ PAGE_SIZE = 20
 RELATED_COUNT = 4
 
 
+def query_param(request, name, limit=200):
+    """A query-string value, trimmed; NUL characters, which PostgreSQL refuses, removed."""
+    return request.GET.get(name, "").replace("\x00", "").strip()[:limit]
+
+
 def release_url(release):
     """A release's address under its own language's prefix: its canonical URL."""
     with translation.override(release.language):
@@ -187,9 +192,9 @@ class NewsListView(PublicReleaseMixin, ListView):
     paginate_by = PAGE_SIZE
 
     def filters(self):
-        params = self.request.GET
         return {
-            name: params.get(name, "").strip() for name in ("kind", "topic", "organisation", "year")
+            name: query_param(self.request, name)
+            for name in ("kind", "topic", "organisation", "year")
         }
 
     def get_queryset(self):
@@ -412,7 +417,7 @@ class SearchView(PublicReleaseMixin, ListView):
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
-        self.query = self.request.GET.get("q", "")[:500]
+        self.query = query_param(self.request, "q", limit=500)
         return search_releases(self.public_releases(), self.query).prefetch_related("organisations")
 
     def get_context_data(self, **kwargs):
