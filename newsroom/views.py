@@ -30,8 +30,11 @@ RELATED_COUNT = 4
 
 
 def query_param(request, name, limit=200):
-    """A query-string value, trimmed; NUL characters, which PostgreSQL refuses, removed."""
-    return request.GET.get(name, "").replace("\x00", "").strip()[:limit]
+    """A query-string value, trimmed and cut to ``limit``.
+
+    PostgreSQL refuses NUL characters; they become U+FFFD, which matches nothing.
+    """
+    return request.GET.get(name, "").replace("\x00", "\ufffd").strip()[:limit]
 
 
 def release_url(release):
