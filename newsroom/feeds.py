@@ -6,10 +6,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext_lazy as _
-from taggit.models import Tag
 
 from .models import Organisation, PressRelease
-from .views import release_url
+from .views import public_topics, release_url
 
 FEED_SIZE = 30
 
@@ -77,26 +76,31 @@ class AtomReleaseFeed(ReleaseFeed):
     url_name = "newsroom:feed_atom"
 
 
-class TopicFeed(ReleaseFeed):
-    url_name = "newsroom:topic_feed_rss"
+class ScopedFeed(ReleaseFeed):
+    """The releases of one topic or one organisation, the feed's object."""
 
-    def get_object(self, request, slug):
-        return get_object_or_404(
-            Tag.objects.filter(pressrelease__in=PressRelease.objects.public()).distinct(),
-            slug=slug,
-        )
+    # The release field that points at the object.
+    release_field = None
 
     def title(self, obj):
-        return _("Press office: %(topic)s") % {"topic": obj.name}
-
-    def link(self, obj):
-        return reverse("newsroom:topic_detail", kwargs={"slug": obj.slug})
+        return _("Press office: %(name)s") % {"name": obj.name}
 
     def url_kwargs(self, obj):
         return {"slug": obj.slug}
 
     def releases(self, obj):
-        return PressRelease.objects.public().filter(tags=obj)
+        return PressRelease.objects.public().filter(**{self.release_field: obj})
+
+
+class TopicFeed(ScopedFeed):
+    url_name = "newsroom:topic_feed_rss"
+    release_field = "tags"
+
+    def get_object(self, request, slug):
+        return get_object_or_404(public_topics(), slug=slug)
+
+    def link(self, obj):
+        return reverse("newsroom:topic_detail", kwargs={"slug": obj.slug})
 
 
 class AtomTopicFeed(TopicFeed):
@@ -105,23 +109,15 @@ class AtomTopicFeed(TopicFeed):
     url_name = "newsroom:topic_feed_atom"
 
 
-class OrganisationFeed(ReleaseFeed):
+class OrganisationFeed(ScopedFeed):
     url_name = "newsroom:organisation_feed_rss"
+    release_field = "organisations"
 
     def get_object(self, request, slug):
         return get_object_or_404(Organisation, slug=slug)
 
-    def title(self, obj):
-        return _("Press office: %(organisation)s") % {"organisation": obj.name}
-
     def link(self, obj):
         return obj.get_absolute_url()
-
-    def url_kwargs(self, obj):
-        return {"slug": obj.slug}
-
-    def releases(self, obj):
-        return PressRelease.objects.public().filter(organisations=obj)
 
 
 class AtomOrganisationFeed(OrganisationFeed):

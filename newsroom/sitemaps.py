@@ -4,10 +4,9 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import reverse
 from django.utils.functional import cached_property
-from taggit.models import Tag
 
 from .models import Document, Organisation, Person, PressRelease
-from .views import release_url
+from .views import public_topics, release_url
 
 
 class ReleaseSitemap(Sitemap):
@@ -73,11 +72,7 @@ class TopicSitemap(Sitemap):
     priority = 0.4
 
     def items(self):
-        return (
-            Tag.objects.filter(pressrelease__in=PressRelease.objects.public())
-            .distinct()
-            .order_by("slug")
-        )
+        return public_topics().order_by("slug")
 
     def location(self, item):
         return reverse("newsroom:topic_detail", kwargs={"slug": item.slug})

@@ -37,6 +37,11 @@ def query_param(request, name, limit=200):
     return request.GET.get(name, "").replace("\x00", "\ufffd").strip()[:limit]
 
 
+def public_topics():
+    """Topics carried by at least one public release; others do not exist for readers."""
+    return Tag.objects.filter(pressrelease__in=PressRelease.objects.public()).distinct()
+
+
 def release_url(release):
     """A release's address under its own language's prefix: its canonical URL."""
     with translation.override(release.language):
@@ -222,7 +227,7 @@ class NewsListView(PublicReleaseMixin, ListView):
         context.update(
             filters=self.filters(),
             kinds=PressRelease.Kind.choices,
-            topics=Tag.objects.filter(pressrelease__in=public).distinct().order_by("name"),
+            topics=public_topics().order_by("name"),
             organisations=Organisation.objects.filter(releases__in=public)
             .distinct()
             .order_by("name"),
@@ -292,10 +297,7 @@ class TopicDetailView(PublicReleaseMixin, ListView):
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
-        self.topic = get_object_or_404(
-            Tag.objects.filter(pressrelease__in=self.public_releases()).distinct(),
-            slug=self.kwargs["slug"],
-        )
+        self.topic = get_object_or_404(public_topics(), slug=self.kwargs["slug"])
         return self.public_releases().filter(tags=self.topic).for_listing()
 
     def get_context_data(self, **kwargs):
