@@ -4,6 +4,7 @@ import datetime
 import json
 import re
 import uuid
+import xml.etree.ElementTree as ET
 
 import pytest
 from django.core.management import call_command
@@ -239,6 +240,7 @@ def test_organisation_page_draws_its_relations_as_inline_svg(client, demo):
     page = text(client, "/organisations/sco/")
     svg = page.split('<svg class="relations-diagram"')[1].split("</svg>")[0]
     assert 'role="img"' in svg
+    ET.fromstring(f'<svg class="relations-diagram"{svg}</svg>')
     assert '<a href="/organisations/cis/">' in svg
     assert "Partner since April 2005" in svg
     assert "<script" not in svg
@@ -347,3 +349,18 @@ def test_relation_without_dates_shows_no_since(client, make_organisation):
     assert "observer since 2010" in text(client, "/organisations/beta/")
     assert Document.objects.count() == 0 and Person.objects.count() == 0
     assert Organisation.objects.count() == 2
+
+
+def test_participant_named_without_office_shows_the_office_held_that_day(
+    client, world, make_release
+):
+    release = make_release(dateline_date=datetime.date(2021, 5, 5))
+    release.participants.create(person=world.person, role="speaker")
+    page = text(client, release.get_absolute_url())
+    assert (
+        '<a href="/people/ada-holder/">Ada Holder</a>, Secretary-General, '
+        '<a href="/organisations/oot/">Organisation of Tests</a>'
+    ) in page
+    earlier = make_release(slug="earlier", dateline_date=datetime.date(2019, 5, 5))
+    earlier.participants.create(person=world.person)
+    assert "Secretary-General" not in text(client, earlier.get_absolute_url())
