@@ -12,6 +12,7 @@ import hashlib
 import uuid
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone, translation
@@ -20,6 +21,9 @@ from django.utils.http import http_date, quote_etag
 
 STATE_KEY = "newsroom:public:state"
 PAGE_TIMEOUT = 60 * 60 * 24
+# A cache inside one process never hears of a change saved through another
+# worker process, so there pages are kept only briefly.
+PROCESS_LOCAL_PAGE_TIMEOUT = 60
 # Browsers and proxies revalidate every time; the ETag makes that cheap.
 BROWSER_MAX_AGE = 0
 # Headers a cached page keeps besides its body.
@@ -54,6 +58,11 @@ def invalidate_public_pages():
     cache.delete(STATE_KEY)
 
 
+def page_timeout():
+    backend = settings.CACHES["default"]["BACKEND"]
+    return PROCESS_LOCAL_PAGE_TIMEOUT if backend.endswith("LocMemCache") else PAGE_TIMEOUT
+
+
 def page_key(request, version):
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     return f"newsroom:page:{version}:{translation.get_language()}:{path}"
@@ -82,7 +91,7 @@ def cached_public_page(view):
                 "etag": quote_etag(hashlib.sha256(response.content).hexdigest()[:32]),
                 "last_modified": state["changed_at"].timestamp(),
             }
-            cache.set(key, entry, PAGE_TIMEOUT)
+            cache.set(key, entry, page_timeout())
         response = HttpResponse(entry["content"], status=entry["status"])
         for header, value in entry["headers"].items():
             response[header] = value

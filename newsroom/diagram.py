@@ -28,9 +28,9 @@ def relation_diagram(organisation, relations):
             label = _("%(kind)s since %(since)s") % {"kind": label, "since": relation.since_display}
         neighbours.append((relation.counterpart(organisation), label))
     if organisation.parent is not None:
-        neighbours.append((organisation.parent, _("part of")))
+        neighbours.append((organisation.parent, _("Part of")))
     for body in organisation.bodies.all():
-        neighbours.append((body, _("body")))
+        neighbours.append((body, _("Body")))
     if not neighbours:
         return ""
 

@@ -203,15 +203,15 @@ class HomeView(PublicReleaseMixin, ListView):
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
+        # The newest release with a photo leads the front page; the list skips it
+        # when showing it (the template does, so the page costs the same queries).
+        self.featured = (
+            self.public_releases().filter(photos__isnull=False).distinct().for_listing().first()
+        )
         return self.public_releases().for_listing()
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        # The newest release with a photo leads the front page; lists follow it.
-        context["featured"] = (
-            self.public_releases().filter(photos__isnull=False).distinct().for_listing().first()
-        )
-        return context
+        return super().get_context_data(featured=self.featured, **kwargs)
 
 
 class NewsListView(PublicReleaseMixin, ListView):

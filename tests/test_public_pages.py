@@ -364,3 +364,11 @@ def test_participant_named_without_office_shows_the_office_held_that_day(
     earlier = make_release(slug="earlier", dateline_date=datetime.date(2019, 5, 5))
     earlier.participants.create(person=world.person)
     assert "Secretary-General" not in text(client, earlier.get_absolute_url())
+
+
+def test_featured_release_is_not_listed_twice(client, world, make_release):
+    world.attach(make_release(title="With a photo"))
+    make_release(title="Another one")
+    page = text(client, "/")
+    assert page.count(">With a photo</a>") == 1
+    assert ">Another one</a>" in page
