@@ -72,7 +72,9 @@ def news_article(release, *, request, url, translations):
         "dateline": release.dateline,
         "datePublished": release.publish_at,
         "dateModified": max(filter(None, [release.updated_at, release.publish_at])),
-        "image": [absolute(request, photo.image.url) for photo in photos],
+        # Search engines want an image for every article: the logo stands in for a photo.
+        "image": [absolute(request, photo.image.url) for photo in photos]
+        or [absolute(request, static("img/logo.svg"))],
         "publisher": {
             "@type": "Organization",
             "name": "Press office",
@@ -299,14 +301,11 @@ class ReleaseDetailView(PublicReleaseMixin, DetailView):
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
-            withdrawn = (
-                PressRelease.objects.filter(slug=kwargs["slug"])
-                .filter(status=PressRelease.Status.WITHDRAWN)
-                .first()
-            )
-            if withdrawn is not None and withdrawn.was_public():
+            # Readers who saw a release before it was withdrawn learn why it is gone.
+            release = PressRelease.objects.filter(slug=kwargs["slug"]).first()
+            if release is not None and release.was_public():
                 return render(
-                    request, "newsroom/release_withdrawn.html", {"release": withdrawn}, status=410
+                    request, "newsroom/release_withdrawn.html", {"release": release}, status=410
                 )
             raise
 

@@ -1,6 +1,10 @@
 """Full-text search: ranked, highlighted, public only, calm with odd queries, on either database."""
 
+import uuid
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from newsroom.models import PressRelease
 from newsroom.search import highlight, query_terms, search_releases
@@ -133,3 +137,17 @@ def test_search_results_paginate_and_bad_pages_answer_404(client, make_release):
     assert client.get("/search/", {"q": "summit", "page": 2}).status_code == 200
     assert client.get("/search/", {"q": "summit", "page": 9}).status_code == 404
     assert client.get("/search/", {"q": "summit", "page": "x"}).status_code == 404
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(text=st.text(max_size=300))
+def test_any_text_is_a_safe_query(make_release, text):
+    make_release(slug=f"release-{uuid.uuid4().hex}", title="Fixed title")
+    found = list(search_releases(PressRelease.objects.public(), text))
+    assert all(release.is_public() for release in found)
+    if not query_terms(text):
+        assert found == []
