@@ -98,6 +98,9 @@ def news_article(release, *, request, url, translations):
     return json_ld({key: value for key, value in data.items() if value not in (None, "", [])})
 
 
+PAGE_PREFETCHES = {"tags", "organisations", "documents", "photos", "participants"}
+
+
 def with_page_prefetches(releases):
     """``for_detail()`` plus the offices that participants named without one held."""
     return releases.for_detail().prefetch_related(
@@ -123,7 +126,8 @@ def release_page_context(release, *, request=None, now=None):
     ``public(now)`` only, whatever the state of ``release`` itself.
     """
     now = now or timezone.now()
-    if not hasattr(release, "_prefetched_objects_cache"):
+    prefetched = getattr(release, "_prefetched_objects_cache", {})
+    if not prefetched.keys() >= PAGE_PREFETCHES:
         release = with_page_prefetches(PressRelease.objects.all()).get(pk=release.pk)
     public = PressRelease.objects.public(now=now)
 
@@ -182,12 +186,7 @@ def release_page_context(release, *, request=None, now=None):
         + [(other.language, absolute(request, u)) for other, u in translations],
         "previous_release": previous_release,
         "next_release": next_release,
-        "json_ld": news_article(
-            release,
-            request=request,
-            url=url,
-            translations=[(other, u) for other, u in translations],
-        ),
+        "json_ld": news_article(release, request=request, url=url, translations=translations),
         "description": strip_tags(release.lead)[:300],
     }
 

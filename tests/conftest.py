@@ -96,5 +96,5 @@ class PublicWorld:
 
 
 @pytest.fixture
-def world(db):
+def public_world(db):
     return PublicWorld()

@@ -24,9 +24,9 @@ def get_json(client, url, status=200, **params):
     return response.json()
 
 
-def test_release_list_shape_and_fields(client, world, make_release):
+def test_release_list_shape_and_fields(client, public_world, make_release):
     group = uuid.uuid4()
-    release = world.attach(make_release(translation_group=group), "youth")
+    release = public_world.attach(make_release(translation_group=group), "youth")
     make_release(translation_group=group, language="ru", title="Встреча")
     data = get_json(client, "/api/releases/")
     assert set(data) == {"count", "next", "results"}
@@ -84,8 +84,8 @@ def test_bad_page_answers_404_in_json(client, make_release, page):
     assert "detail" in data
 
 
-def test_filters_by_topic_organisation_and_query(client, world, make_release):
-    tagged = world.attach(make_release(title="Youth appeal"), "youth")
+def test_filters_by_topic_organisation_and_query(client, public_world, make_release):
+    tagged = public_world.attach(make_release(title="Youth appeal"), "youth")
     make_release(title="Trade figures")
     assert [r["slug"] for r in get_json(client, "/api/releases/", topic="youth")["results"]] == [
         tagged.slug

@@ -60,9 +60,9 @@ def test_a_new_topic_shows_at_once(client, make_release):
     ],
 )
 def test_editing_an_organisation_person_or_document_refreshes_pages(
-    client, world, make_release, model, field, url
+    client, public_world, make_release, model, field, url
 ):
-    release = world.attach(make_release())
+    release = public_world.attach(make_release())
     client.get(url)
     client.get(release.get_absolute_url())
     record = model.objects.get()

@@ -23,8 +23,8 @@ def parse(client, url):
 
 
 @pytest.fixture
-def releases(world, make_release):
-    corrected = world.attach(
+def releases(public_world, make_release):
+    corrected = public_world.attach(
         make_release(
             title="Corrected release",
             body="<p>The full text of the corrected release.</p>",

@@ -35,8 +35,8 @@ STATES = {
 
 
 @pytest.fixture
-def hidden(world, make_release):
-    world.attach(
+def hidden(public_world, make_release):
+    public_world.attach(
         make_release(
             title="Visible release",
             slug="visible-release",
@@ -46,7 +46,7 @@ def hidden(world, make_release):
     )
     releases = {}
     for state, marker in MARKERS.items():
-        releases[state] = world.attach(
+        releases[state] = public_world.attach(
             make_release(
                 title=f"Release {marker}",
                 slug=f"release-{marker}",

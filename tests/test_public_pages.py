@@ -51,8 +51,10 @@ def json_ld(page):
 # The release page
 
 
-def test_release_page_metadata_is_complete_and_json_ld_parses(client, world, make_release):
-    release = world.attach(make_release(title="Summit <in> Qingdao", correction_note="Fixed."))
+def test_release_page_metadata_is_complete_and_json_ld_parses(client, public_world, make_release):
+    release = public_world.attach(
+        make_release(title="Summit <in> Qingdao", correction_note="Fixed.")
+    )
     page = text(client, release.get_absolute_url())
     url = f"http://testserver/news/{release.slug}/"
     assert f'<link rel="canonical" href="{url}">' in page
@@ -97,9 +99,9 @@ def test_release_page_links_public_translations_with_hreflang(client, make_relea
     assert 'hreflang="ru" lang="ru">Русский</a>' in page
 
 
-def test_release_page_shows_correction_photos_and_office_holder(client, world, make_release):
+def test_release_page_shows_correction_photos_and_office_holder(client, public_world, make_release):
     release = make_release(correction_note="An earlier version named the wrong city.")
-    release.participants.create(office=world.office, role="chair")
+    release.participants.create(office=public_world.office, role="chair")
     Photo.objects.create(
         release=release, image="photos/a.jpg", alt_text="Officials at a table",
         caption="The meeting", credit="Press office",
@@ -118,11 +120,11 @@ def test_release_page_dateline_in_press_style(client, demo):
     assert "QINGDAO, 9 June 2018 —" in text(client, f"/news/{SEED_SLUG}/")
 
 
-def test_related_and_previous_next_are_public_only(client, world, make_release):
-    older = world.attach(make_release(title="Older one", publish_at=BASE - DAY))
-    current = world.attach(make_release(title="Current one", publish_at=BASE))
-    world.attach(make_release(title="Hidden one", status="draft", publish_at=None))
-    world.attach(make_release(title="Future one", publish_at=BASE + 5000 * DAY))
+def test_related_and_previous_next_are_public_only(client, public_world, make_release):
+    older = public_world.attach(make_release(title="Older one", publish_at=BASE - DAY))
+    current = public_world.attach(make_release(title="Current one", publish_at=BASE))
+    public_world.attach(make_release(title="Hidden one", status="draft", publish_at=None))
+    public_world.attach(make_release(title="Future one", publish_at=BASE + 5000 * DAY))
     newer = make_release(title="Newer unrelated", publish_at=BASE + DAY)
     page = text(client, current.get_absolute_url())
     related = page.split('id="related-heading"')[1].split("</section>")[0]
@@ -133,12 +135,12 @@ def test_related_and_previous_next_are_public_only(client, world, make_release):
     assert "Hidden one" not in page and "Future one" not in page
 
 
-def test_preview_context_renders_a_banner_and_noindex(rf, world, make_release):
-    public = world.attach(make_release(title="Public neighbour", publish_at=BASE - DAY))
-    draft = world.attach(
+def test_preview_context_renders_a_banner_and_noindex(rf, public_world, make_release):
+    public = public_world.attach(make_release(title="Public neighbour", publish_at=BASE - DAY))
+    draft = public_world.attach(
         make_release(title="Draft under review", status="in_review", publish_at=None)
     )
-    world.attach(make_release(title="Other draft", status="draft", publish_at=None))
+    public_world.attach(make_release(title="Other draft", status="draft", publish_at=None))
     request = rf.get("/admin/preview/")
     context = release_page_context(draft, request=request)
     assert context["release"] == draft
@@ -170,16 +172,18 @@ def test_withdrawn_release_answers_410_with_notice_and_date(client, make_release
 # Lists, archives, topics
 
 
-def test_home_features_the_newest_release_with_a_photo(client, world, make_release):
-    featured = world.attach(make_release(title="With a photo", publish_at=BASE - DAY))
+def test_home_features_the_newest_release_with_a_photo(client, public_world, make_release):
+    featured = public_world.attach(make_release(title="With a photo", publish_at=BASE - DAY))
     make_release(title="Newest without photo", publish_at=BASE)
     page = text(client, "/")
     assert page.index("With a photo") < page.index("Newest without photo")
     assert 'class="featured"' in page and f"photos/{featured.slug}.jpg" in page
 
 
-def test_news_list_filters_by_kind_topic_organisation_and_year(client, world, make_release):
-    world.attach(make_release(title="Tagged statement", kind="statement", publish_at=BASE), "youth")
+def test_news_list_filters_by_kind_topic_organisation_and_year(client, public_world, make_release):
+    public_world.attach(
+        make_release(title="Tagged statement", kind="statement", publish_at=BASE), "youth"
+    )
     make_release(title="Old news", kind="news", publish_at=BASE.replace(year=2019))
     cases = {
         "kind=statement": ["Tagged statement"],
@@ -256,16 +260,18 @@ def test_organisation_index_groups_bodies_under_their_parent(client, demo):
     assert page.count('href="/organisations/sco-regional-anti-terrorist-structure/"') == 1
 
 
-def test_person_page_shows_offices_with_dates_or_says_they_are_unknown(client, world, make_release):
+def test_person_page_shows_offices_with_dates_or_says_they_are_unknown(
+    client, public_world, make_release
+):
     other_office = Office.objects.create(
-        organisation=world.organisation, title="Envoy", slug="envoy"
+        organisation=public_world.organisation, title="Envoy", slug="envoy"
     )
-    Appointment.objects.create(person=world.person, office=other_office)
+    Appointment.objects.create(person=public_world.person, office=other_office)
     release = make_release(title="Named by office only", dateline_date=datetime.date(2021, 1, 1))
-    release.participants.create(office=world.office)
+    release.participants.create(office=public_world.office)
     make_release(
         title="Before the appointment", dateline_date=datetime.date(2019, 1, 1)
-    ).participants.create(office=world.office)
+    ).participants.create(office=public_world.office)
     page = text(client, "/people/ada-holder/")
     assert "Secretary-General" in page and "since 1 January 2020" in page
     assert "Envoy" in page and "dates not known" in page
@@ -273,9 +279,9 @@ def test_person_page_shows_offices_with_dates_or_says_they_are_unknown(client, w
     assert "Before the appointment" not in page
 
 
-def test_document_page_shows_parties_and_releases(client, world, make_release):
-    world.attach(make_release(title="Release citing it"))
-    world.document.parties.add(world.organisation)
+def test_document_page_shows_parties_and_releases(client, public_world, make_release):
+    public_world.attach(make_release(title="Release citing it"))
+    public_world.document.parties.add(public_world.organisation)
     page = text(client, "/documents/memorandum/")
     assert "Release citing it" in page and "Organisation of Tests" in page
     assert "date not known" in page
@@ -352,22 +358,22 @@ def test_relation_without_dates_shows_no_since(client, make_organisation):
 
 
 def test_participant_named_without_office_shows_the_office_held_that_day(
-    client, world, make_release
+    client, public_world, make_release
 ):
     release = make_release(dateline_date=datetime.date(2021, 5, 5))
-    release.participants.create(person=world.person, role="speaker")
+    release.participants.create(person=public_world.person, role="speaker")
     page = text(client, release.get_absolute_url())
     assert (
         '<a href="/people/ada-holder/">Ada Holder</a>, Secretary-General, '
         '<a href="/organisations/oot/">Organisation of Tests</a>'
     ) in page
     earlier = make_release(slug="earlier", dateline_date=datetime.date(2019, 5, 5))
-    earlier.participants.create(person=world.person)
+    earlier.participants.create(person=public_world.person)
     assert "Secretary-General" not in text(client, earlier.get_absolute_url())
 
 
-def test_featured_release_is_not_listed_twice(client, world, make_release):
-    world.attach(make_release(title="With a photo"))
+def test_featured_release_is_not_listed_twice(client, public_world, make_release):
+    public_world.attach(make_release(title="With a photo"))
     make_release(title="Another one")
     page = text(client, "/")
     assert page.count(">With a photo</a>") == 1

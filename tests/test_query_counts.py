@@ -44,7 +44,7 @@ PAGES = [
 ]
 
 
-def add_releases(world, make_release, count, start):
+def add_releases(public_world, make_release, count, start):
     """``count`` more public releases linked like the first, inserted in bulk."""
     first = PressRelease.objects.order_by("pk").first()
     shared_tag = Tag.objects.get(slug="shared-topic")
@@ -63,8 +63,8 @@ def add_releases(world, make_release, count, start):
         for number in range(start, start + count)
     )
     for release in releases:
-        release.organisations.add(world.organisation)
-        release.documents.add(world.document)
+        release.organisations.add(public_world.organisation)
+        release.documents.add(public_world.document)
     TaggedItem.objects.bulk_create(
         TaggedItem(content_object=release, tag=shared_tag) for release in releases
     )
@@ -72,8 +72,8 @@ def add_releases(world, make_release, count, start):
         item
         for release in releases
         for item in (
-            Participant(release=release, person=world.person, office=world.office),
-            Participant(release=release, office=world.office, order=1),
+            Participant(release=release, person=public_world.person, office=public_world.office),
+            Participant(release=release, office=public_world.office, order=1),
         )
     )
     Photo.objects.bulk_create(
@@ -100,35 +100,41 @@ def count_queries(client, url):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_public_page_costs_the_same_queries_for_1_and_200_releases(
-    client, world, make_release, page
+    client, public_world, make_release, page
 ):
-    release = world.attach(make_release(dateline_date=datetime.date(2024, 1, 1)), "topic one")
+    release = public_world.attach(
+        make_release(dateline_date=datetime.date(2024, 1, 1)), "topic one"
+    )
     url = url_of(page, release)
     if page == "/news/?page=2":
-        add_releases(world, make_release, 20, start=1000)
+        add_releases(public_world, make_release, 20, start=1000)
     with_one = count_queries(client, url)
-    add_releases(world, make_release, 199, start=1)
+    add_releases(public_world, make_release, 199, start=1)
     with_many = count_queries(client, url)
     assert with_one == with_many, f"{url}: {with_one} queries with 1 release, {with_many} with 200"
     assert with_many <= MAX_QUERIES.get(page, DEFAULT_MAX_QUERIES), url
 
 
-def test_release_page_cost_does_not_grow_with_participants_and_topics(client, world, make_release):
+def test_release_page_cost_does_not_grow_with_participants_and_topics(
+    client, public_world, make_release
+):
     from newsroom.models import Person
 
-    release = world.attach(make_release())
+    release = public_world.attach(make_release())
     few = count_queries(client, release.get_absolute_url())
     for number in range(30):
         person = Person.objects.create(name=f"Person {number}", slug=f"person-{number}")
-        Participant.objects.create(release=release, person=person, office=world.office, order=10)
+        Participant.objects.create(
+            release=release, person=person, office=public_world.office, order=10
+        )
         release.tags.add(f"extra {number}")
     many = count_queries(client, release.get_absolute_url())
     assert few == many
     assert "Person 29" in client.get(release.get_absolute_url()).content.decode()
 
 
-def test_cached_page_is_served_without_any_query(client, world, make_release):
-    world.attach(make_release())
+def test_cached_page_is_served_without_any_query(client, public_world, make_release):
+    public_world.attach(make_release())
     client.get("/")
     with CaptureQueriesContext(connection) as context:
         response = client.get("/")
