@@ -2,7 +2,7 @@
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from taggit.models import TaggedItem
+from taggit.models import Tag, TaggedItem
 
 from . import models
 from .cache import invalidate_public_pages
@@ -17,6 +17,7 @@ WATCHED = [
     models.Person,
     models.Office,
     models.Appointment,
+    Tag,
     TaggedItem,
 ]
 WATCHED_M2M = [

@@ -51,6 +51,16 @@ def test_a_new_topic_shows_at_once(client, make_release):
     assert "desertification" in client.get(release.get_absolute_url()).content.decode()
 
 
+def test_renaming_a_topic_shows_at_once(client, make_release):
+    release = make_release()
+    release.tags.add("desertification")
+    client.get(release.get_absolute_url())
+    tag = release.tags.get()
+    tag.name = "land degradation"
+    tag.save()
+    assert "land degradation" in client.get(release.get_absolute_url()).content.decode()
+
+
 @pytest.mark.parametrize(
     ("model", "field", "url"),
     [
