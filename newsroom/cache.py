@@ -27,7 +27,13 @@ PROCESS_LOCAL_PAGE_TIMEOUT = 60
 # Browsers and proxies revalidate every time; the ETag makes that cheap.
 BROWSER_MAX_AGE = 0
 # Headers a cached page keeps besides its body.
-KEPT_HEADERS = ("Content-Type", "Access-Control-Allow-Origin", "Content-Language", "Vary")
+KEPT_HEADERS = (
+    "Content-Type",
+    "Access-Control-Allow-Origin",
+    "Content-Language",
+    "Vary",
+    "X-Robots-Tag",
+)
 
 
 def _new_state(now=None):

@@ -124,3 +124,11 @@ def test_robots_txt_points_at_the_sitemap(client, db):
     assert response["Content-Type"].startswith("text/plain")
     assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
     assert "Disallow: /admin/" in response.content.decode()
+
+
+def test_sitemap_keeps_its_headers_when_served_from_the_cache(client, releases):
+    first = client.get("/sitemap.xml")
+    second = client.get("/sitemap.xml")
+    for response in (first, second):
+        assert response["Content-Type"].startswith("application/xml")
+        assert response["X-Robots-Tag"].startswith("noindex")
