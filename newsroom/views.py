@@ -118,6 +118,19 @@ def office_held(participant, day):
     return None
 
 
+def adjacent_release(public, release, *, newer):
+    """The public release published just after (``newer``) or just before ``release``."""
+    step, order = ("gt", ("publish_at", "pk")) if newer else ("lt", ("-publish_at", "-pk"))
+    return (
+        public.filter(
+            Q(**{f"publish_at__{step}": release.publish_at})
+            | Q(publish_at=release.publish_at, **{f"pk__{step}": release.pk})
+        )
+        .order_by(*order)
+        .first()
+    )
+
+
 def release_page_context(release, *, request=None, now=None):
     """Everything ``newsroom/release_detail.html`` shows about ``release``.
 
@@ -149,22 +162,8 @@ def release_page_context(release, *, request=None, now=None):
         .order_by("language")
     ]
     if release.publish_at is not None:
-        previous_release = (
-            public.filter(
-                Q(publish_at__lt=release.publish_at)
-                | Q(publish_at=release.publish_at, pk__lt=release.pk)
-            )
-            .order_by("-publish_at", "-pk")
-            .first()
-        )
-        next_release = (
-            public.filter(
-                Q(publish_at__gt=release.publish_at)
-                | Q(publish_at=release.publish_at, pk__gt=release.pk)
-            )
-            .order_by("publish_at", "pk")
-            .first()
-        )
+        previous_release = adjacent_release(public, release, newer=False)
+        next_release = adjacent_release(public, release, newer=True)
     else:
         previous_release = public.order_by("-publish_at", "-pk").first()
         next_release = None
