@@ -27,6 +27,8 @@ from .search import highlight, query_terms, search_releases
 
 PAGE_SIZE = 20
 RELATED_COUNT = 4
+# Open Graph wants language_TERRITORY locales.
+OG_LOCALES = {"en": "en_GB", "ru": "ru_RU", "zh-hans": "zh_CN"}
 
 
 def query_param(request, name, limit=200):
@@ -178,6 +180,7 @@ def release_page_context(release, *, request=None, now=None):
         "release": release,
         "participants": participants,
         "canonical_url": url,
+        "og_locale": OG_LOCALES.get(release.language, release.language),
         "og_image": absolute(request, photos[0].image.url) if photos else "",
         "related_releases": related,
         "translations": translations,

@@ -61,6 +61,7 @@ def test_release_page_metadata_is_complete_and_json_ld_parses(client, public_wor
     assert f'<meta property="og:url" content="{url}">' in page
     assert '<meta property="og:title" content="Summit &lt;in&gt; Qingdao">' in page
     assert '<meta name="twitter:card" content="summary_large_image">' in page
+    assert '<meta property="og:locale" content="en_GB">' in page
     assert (
         f'<meta property="og:image" content="http://testserver/media/photos/{release.slug}.jpg">'
         in page
@@ -243,7 +244,8 @@ def test_organisation_page_shows_relations_both_ways_with_precision_and_basis(cl
 def test_organisation_page_draws_its_relations_as_inline_svg(client, demo):
     page = text(client, "/organisations/sco/")
     svg = page.split('<svg class="relations-diagram"')[1].split("</svg>")[0]
-    assert 'role="img"' in svg
+    # A group, not an image: the boxes inside are links a screen reader must reach.
+    assert 'role="group"' in svg
     ET.fromstring(f'<svg class="relations-diagram"{svg}</svg>')
     assert '<a href="/organisations/cis/">' in svg
     assert "Partner since April 2005" in svg
