@@ -206,12 +206,12 @@ class HomeView(PublicReleaseMixin, ListView):
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
-        # The newest release with a photo leads the front page; the list skips it
-        # when showing it (the template does, so the page costs the same queries).
-        self.featured = (
-            self.public_releases().filter(photos__isnull=False).distinct().for_listing().first()
-        )
-        return self.public_releases().for_listing()
+        # The newest release with a photo leads the front page, or the newest one
+        # when none has a photo. The template skips it in the list below, so the
+        # page costs the same queries either way.
+        releases = self.public_releases().for_listing()
+        self.featured = releases.filter(photos__isnull=False).distinct().first() or releases.first()
+        return releases
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(featured=self.featured, **kwargs)

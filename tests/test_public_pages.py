@@ -380,3 +380,10 @@ def test_featured_release_is_not_listed_twice(client, public_world, make_release
     page = text(client, "/")
     assert page.count(">With a photo</a>") == 1
     assert ">Another one</a>" in page
+
+
+def test_without_photos_the_newest_release_is_featured(client, make_release):
+    make_release(title="Older text", publish_at=BASE - DAY)
+    make_release(title="Newest text", publish_at=BASE)
+    featured = text(client, "/").split('class="featured"')[1].split("</section>")[0]
+    assert "Newest text" in featured and "<img" not in featured
