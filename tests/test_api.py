@@ -99,6 +99,7 @@ def test_filters_by_topic_organisation_and_query(client, public_world, make_rele
     assert get_json(client, "/api/releases/", topic="nothing")["count"] == 0
     assert get_json(client, "/api/releases/", organisation="nothing")["count"] == 0
     assert get_json(client, "/api/releases/", q="***")["count"] == 0
+    assert get_json(client, "/api/releases/", topic="\x00", organisation="a\x00")["count"] == 0
 
 
 def test_only_public_releases_are_listed_or_served(client, make_release):
