@@ -14,17 +14,18 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
 
 from .models import PressRelease, ShareLink
+from .views import release_page_context
 
 SHARE_SALT = "newsroom.share-link"
 
 
-def preview_context(release):
-    """What the public release template needs to show ``release`` as a preview."""
-    return {"release": release, "is_preview": True}
+def preview_context(release, request=None):
+    """The public page's context for ``release``, marked as a preview."""
+    return {**release_page_context(release, request=request), "is_preview": True}
 
 
 def render_preview(request, release):
-    response = render(request, "newsroom/release_detail.html", preview_context(release))
+    response = render(request, "newsroom/release_detail.html", preview_context(release, request))
     add_never_cache_headers(response)
     patch_cache_control(response, private=True, no_store=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
@@ -48,5 +49,5 @@ def shared_release(request, token):
     link = ShareLink.objects.filter(token=value).first() if len(value) == 32 else None
     if link is None or not link.is_valid():
         raise Http404("No such preview.")
-    release = PressRelease.objects.for_detail().get(pk=link.release_id)
+    release = PressRelease.objects.get(pk=link.release_id)
     return render_preview(request, release)

@@ -2,10 +2,25 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
+
+from newsroom import sitemaps
+from newsroom.cache import cached_public_page
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("preview/", include("newsroom.preview_urls")),
+    path("sitemap.xml", cached_public_page(sitemaps.sitemap), name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        cached_public_page(sitemaps.sitemap_section),
+        name="sitemap_section",
+    ),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
 ]
 
 # Public pages in English at the root, other languages under /ru/ and /zh-hans/.

@@ -119,3 +119,57 @@ def rendered_form_data():
         return data
 
     return collect
+
+
+# Public site fixtures
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Start every test with no cached page: a shared Redis keeps pages between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+class PublicWorld:
+    """An organisation, an office, its holder and a document that releases can refer to."""
+
+    def __init__(self):
+        from newsroom.models import Appointment, Document, Office, Person
+
+        self.organisation = Organisation.objects.create(
+            name="Organisation of Tests", short_name="OOT", slug="oot"
+        )
+        self.office = Office.objects.create(
+            organisation=self.organisation, title="Secretary-General", slug="secretary-general"
+        )
+        self.person = Person.objects.create(name="Ada Holder", slug="ada-holder")
+        Appointment.objects.create(
+            person=self.person, office=self.office, start=datetime.date(2020, 1, 1)
+        )
+        self.document = Document.objects.create(title="Memorandum of Tests", slug="memorandum")
+
+    def attach(self, release, *tags):
+        """Link ``release`` to everything a public page could show it through."""
+        from newsroom.models import Participant, Photo
+
+        release.organisations.add(self.organisation)
+        release.documents.add(self.document)
+        release.tags.add("shared topic", *tags)
+        Participant.objects.create(release=release, person=self.person, office=self.office)
+        Participant.objects.create(release=release, office=self.office, order=1)
+        Photo.objects.create(
+            release=release,
+            image=f"photos/{release.slug}.jpg",
+            alt_text=f"Photo of {release.title}",
+            caption=f"Caption of {release.title}",
+        )
+        return release
+
+
+@pytest.fixture
+def public_world(db):
+    return PublicWorld()

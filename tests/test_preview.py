@@ -33,8 +33,33 @@ def test_staff_preview_any_state_in_the_public_template(make_release, contributo
     assert response.status_code == 200
     assert "newsroom/release_detail.html" in [t.name for t in response.templates]
     assert response.context["is_preview"] is True
-    assert f"A {status} release" in response.content.decode()
+    page = response.content.decode()
+    assert f"A {status} release" in page
+    assert 'class="preview-banner"' in page
+    assert '<meta name="robots" content="noindex">' in page
+    assert '<link rel="canonical"' not in page
     assert_private(response)
+
+
+def test_preview_shows_what_the_public_page_shows(make_release, make_organisation, editor, login):
+    from newsroom.models import Office, Participant, Person
+
+    organisation = make_organisation(name="Collective Body", short_name="CB")
+    office = Office.objects.create(organisation=organisation, title="Chair", slug="chair")
+    person = Person.objects.create(name="Preview Person", slug="preview-person")
+    release = make_release(status="draft", publish_at=None)
+    release.organisations.add(organisation)
+    release.tags.add("preview topic")
+    Participant.objects.create(release=release, person=person, office=office)
+    url = reverse("admin:newsroom_pressrelease_preview", args=[release.pk])
+    page = login(editor).get(url).content.decode()
+    for expected in [
+        "Preview Person",
+        "Collective Body",
+        "preview topic",
+        "QINGDAO, 1 January 2024",
+    ]:
+        assert expected in page
 
 
 def test_preview_is_for_staff_only(make_release, client):

@@ -1,0 +1,161 @@
+"""The read-only JSON API of public releases (DESIGN.md, "JSON API")."""
+
+from collections import defaultdict
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Prefetch
+from django.http import JsonResponse
+from django.views.decorators.http import require_safe
+
+from .models import Organisation, Participant, PressRelease
+from .search import search_releases
+from .views import query_param, release_url
+
+PAGE_SIZE = 20
+
+
+def api_response(data, status=200):
+    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    # Read-only and public: any site may fetch it from a browser.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def not_found(detail="Not found."):
+    return api_response({"detail": detail}, status=404)
+
+
+def api_releases():
+    return (
+        PressRelease.objects.public()
+        .prefetch_related(
+            "tags",
+            "organisations",
+            Prefetch(
+                "participants",
+                queryset=Participant.objects.select_related(
+                    "person", "office__organisation"
+                ).prefetch_related("office__appointments__person"),
+            ),
+        )
+        .order_by("-publish_at", "-pk")
+    )
+
+
+def translations_of(releases):
+    """Public translations of each release, fetched in one query for the whole page."""
+    groups = {release.translation_group for release in releases}
+    by_group = defaultdict(list)
+    for other in (
+        PressRelease.objects.public()
+        .filter(translation_group__in=groups)
+        .only("slug", "language", "translation_group")
+    ):
+        by_group[other.translation_group].append(other)
+    return {
+        release.pk: [
+            other for other in by_group[release.translation_group] if other.pk != release.pk
+        ]
+        for release in releases
+    }
+
+
+def serialise_release(release, request, translations):
+    return {
+        "slug": release.slug,
+        "url": request.build_absolute_uri(release_url(release)),
+        "kind": release.kind,
+        "title": release.title,
+        "lead": release.lead,
+        "body_html": release.body,
+        "language": release.language,
+        "dateline_place": release.dateline_place,
+        "dateline_date": release.dateline_date.isoformat() if release.dateline_date else None,
+        "published_at": release.publish_at.isoformat(),
+        "updated_at": release.updated_at.isoformat(),
+        "tags": [tag.name for tag in release.tags.all()],
+        "organisations": [
+            {"slug": o.slug, "name": o.name, "short_name": o.short_name}
+            for o in release.organisations.all()
+        ],
+        "participants": [
+            {
+                "name": participant.display_name,
+                "office": participant.office.title if participant.office else None,
+                "organisation": participant.office.organisation.name
+                if participant.office
+                else None,
+                "role": participant.role,
+            }
+            for participant in release.participants.all()
+        ],
+        "translations": [
+            {"language": other.language, "url": request.build_absolute_uri(release_url(other))}
+            for other in sorted(translations, key=lambda other: other.language)
+        ],
+    }
+
+
+@require_safe
+def release_list(request):
+    releases = api_releases()
+    topic = query_param(request, "topic")
+    organisation = query_param(request, "organisation")
+    query = query_param(request, "q", limit=500)
+    if topic:
+        releases = releases.filter(tags__slug=topic).distinct()
+    if organisation:
+        releases = releases.filter(organisations__slug=organisation).distinct()
+    if query:
+        releases = search_releases(releases, query)
+    paginator = Paginator(releases, PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except (EmptyPage, PageNotAnInteger):
+        return not_found("No such page.")
+    items = list(page.object_list)
+    translations = translations_of(items)
+    next_url = None
+    if page.has_next():
+        params = request.GET.copy()
+        params["page"] = page.next_page_number()
+        next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+    return api_response(
+        {
+            "count": paginator.count,
+            "next": next_url,
+            "results": [
+                serialise_release(release, request, translations[release.pk]) for release in items
+            ],
+        }
+    )
+
+
+@require_safe
+def release_detail(request, slug):
+    release = api_releases().filter(slug=slug).first()
+    if release is None:
+        return not_found()
+    return api_response(serialise_release(release, request, translations_of([release])[release.pk]))
+
+
+@require_safe
+def organisation_list(request):
+    organisations = Organisation.objects.select_related("parent").order_by("name")
+    return api_response(
+        {
+            "count": len(organisations),
+            "next": None,
+            "results": [
+                {
+                    "slug": o.slug,
+                    "name": o.name,
+                    "short_name": o.short_name,
+                    "kind": o.kind,
+                    "parent": o.parent.slug if o.parent else None,
+                    "url": request.build_absolute_uri(o.get_absolute_url()),
+                }
+                for o in organisations
+            ],
+        }
+    )

@@ -1,0 +1,114 @@
+"""Whole-page caching of the public site with conditional GET.
+
+Every cached page is stored under a key made of a *content version*, the
+language and the full URL. The version changes when anything shown on the
+public site is saved or deleted (see ``signals.py``) and when the next
+scheduled release comes due, so no page outlives the content it shows and no
+job has to run at the embargo time. The version state itself costs no query
+on a cache hit: it remembers the time of the next scheduled release.
+"""
+
+import hashlib
+import uuid
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, quote_etag
+
+STATE_KEY = "newsroom:public:state"
+PAGE_TIMEOUT = 60 * 60 * 24
+# A cache inside one process never hears of a change saved through another
+# worker process, so there pages are kept only briefly.
+PROCESS_LOCAL_PAGE_TIMEOUT = 60
+# Browsers and proxies revalidate every time; the ETag makes that cheap.
+BROWSER_MAX_AGE = 0
+# Headers a cached page keeps besides its body.
+KEPT_HEADERS = (
+    "Content-Type",
+    "Access-Control-Allow-Origin",
+    "Content-Language",
+    "Vary",
+    "X-Robots-Tag",
+)
+
+
+def _new_state(now=None):
+    from .models import PressRelease
+
+    now = now or timezone.now()
+    next_due = (
+        PressRelease.objects.scheduled(now=now)
+        .order_by("publish_at")
+        .values_list("publish_at", flat=True)
+        .first()
+    )
+    return {"version": uuid.uuid4().hex, "changed_at": now, "next_due": next_due}
+
+
+def public_state(now=None):
+    """The current content version; renewed when the next scheduled release is due."""
+    now = now or timezone.now()
+    state = cache.get(STATE_KEY)
+    if state is None or (state["next_due"] is not None and state["next_due"] <= now):
+        state = _new_state(now)
+        cache.set(STATE_KEY, state, None)
+    return state
+
+
+def invalidate_public_pages():
+    """Forget every cached public page: the next request starts a new content version."""
+    cache.delete(STATE_KEY)
+
+
+def page_timeout():
+    backend = settings.CACHES["default"]["BACKEND"]
+    return PROCESS_LOCAL_PAGE_TIMEOUT if backend.endswith("LocMemCache") else PAGE_TIMEOUT
+
+
+def page_key(request, version):
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"newsroom:page:{version}:{translation.get_language()}:{path}"
+
+
+def cached_public_page(view):
+    """Serve a public page from the cache, answering conditional GETs with 304."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        state = public_state()
+        key = page_key(request, state["version"])
+        entry = cache.get(key)
+        if entry is None:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            if response.status_code != 200 or response.streaming:
+                return response
+            entry = {
+                "content": response.content,
+                "status": response.status_code,
+                "headers": {h: response[h] for h in KEPT_HEADERS if response.has_header(h)},
+                "etag": quote_etag(hashlib.sha256(response.content).hexdigest()[:32]),
+                "last_modified": state["changed_at"].timestamp(),
+            }
+            cache.set(key, entry, page_timeout())
+        response = HttpResponse(entry["content"], status=entry["status"])
+        for header, value in entry["headers"].items():
+            response[header] = value
+        response["ETag"] = entry["etag"]
+        response["Last-Modified"] = http_date(entry["last_modified"])
+        patch_cache_control(response, public=True, max_age=BROWSER_MAX_AGE)
+        return get_conditional_response(
+            request,
+            etag=entry["etag"],
+            last_modified=int(entry["last_modified"]),
+            response=response,
+        )
+
+    return wrapper

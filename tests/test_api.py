@@ -1,0 +1,135 @@
+"""The read-only JSON API, exactly as DESIGN.md describes it."""
+
+import datetime
+import uuid
+
+import pytest
+
+from newsroom.models import PressRelease
+
+pytestmark = pytest.mark.django_db
+
+RELEASE_FIELDS = {
+    "slug", "url", "kind", "title", "lead", "body_html", "language", "dateline_place",
+    "dateline_date", "published_at", "updated_at", "tags", "organisations", "participants",
+    "translations",
+}  # fmt: skip
+
+
+def get_json(client, url, status=200, **params):
+    response = client.get(url, params)
+    assert response.status_code == status, url
+    assert response["Content-Type"] == "application/json"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    return response.json()
+
+
+def test_release_list_shape_and_fields(client, public_world, make_release):
+    group = uuid.uuid4()
+    release = public_world.attach(make_release(translation_group=group), "youth")
+    make_release(translation_group=group, language="ru", title="Встреча")
+    data = get_json(client, "/api/releases/")
+    assert set(data) == {"count", "next", "results"}
+    assert data["count"] == 2 and data["next"] is None
+    item = next(r for r in data["results"] if r["slug"] == release.slug)
+    assert set(item) == RELEASE_FIELDS
+    assert item["url"] == f"http://testserver/news/{release.slug}/"
+    assert item["kind"] == "press_release"
+    assert item["body_html"] == release.body
+    assert item["dateline_place"] == "Qingdao"
+    assert item["dateline_date"] == "2024-01-01"
+    assert datetime.datetime.fromisoformat(item["published_at"]) == release.publish_at
+    assert datetime.datetime.fromisoformat(item["updated_at"])
+    assert sorted(item["tags"]) == ["shared topic", "youth"]
+    assert item["organisations"] == [
+        {"slug": "oot", "name": "Organisation of Tests", "short_name": "OOT"}
+    ]
+    # The office given without a person is shown with the person who held it then.
+    assert (
+        item["participants"]
+        == [
+            {
+                "name": "Ada Holder",
+                "office": "Secretary-General",
+                "organisation": "Organisation of Tests",
+                "role": "participant",
+            }
+        ]
+        * 2
+    )
+    assert item["translations"] == [
+        {"language": "ru", "url": "http://testserver/ru/news/release-2/"}
+    ]
+
+
+def test_list_is_newest_first_paginated_with_absolute_next(client, make_release):
+    for number in range(25):
+        make_release(
+            publish_at=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+            + datetime.timedelta(hours=number)
+        )
+    data = get_json(client, "/api/releases/")
+    assert data["count"] == 25 and len(data["results"]) == 20
+    assert data["results"][0]["slug"] == "release-25"
+    assert data["next"] == "http://testserver/api/releases/?page=2"
+    second = get_json(client, "/api/releases/", page=2)
+    assert [r["slug"] for r in second["results"]] == [f"release-{n}" for n in range(5, 0, -1)]
+    assert second["next"] is None
+
+
+@pytest.mark.parametrize("page", ["0", "3", "-1", "x", "1.5", "99999999999999999999"])
+def test_bad_page_answers_404_in_json(client, make_release, page):
+    make_release()
+    data = get_json(client, "/api/releases/", status=404, page=page)
+    assert "detail" in data
+
+
+def test_filters_by_topic_organisation_and_query(client, public_world, make_release):
+    tagged = public_world.attach(make_release(title="Youth appeal"), "youth")
+    make_release(title="Trade figures")
+    assert [r["slug"] for r in get_json(client, "/api/releases/", topic="youth")["results"]] == [
+        tagged.slug
+    ]
+    assert [
+        r["slug"] for r in get_json(client, "/api/releases/", organisation="oot")["results"]
+    ] == [tagged.slug]
+    assert [r["slug"] for r in get_json(client, "/api/releases/", q="trade")["results"]] == [
+        "release-2"
+    ]
+    assert get_json(client, "/api/releases/", topic="nothing")["count"] == 0
+    assert get_json(client, "/api/releases/", organisation="nothing")["count"] == 0
+    assert get_json(client, "/api/releases/", q="***")["count"] == 0
+    assert get_json(client, "/api/releases/", topic="\x00", organisation="a\x00")["count"] == 0
+
+
+def test_only_public_releases_are_listed_or_served(client, make_release):
+    public = make_release()
+    draft = make_release(status=PressRelease.Status.DRAFT, publish_at=None)
+    scheduled = make_release(publish_at=datetime.datetime(2999, 1, 1, tzinfo=datetime.UTC))
+    assert [r["slug"] for r in get_json(client, "/api/releases/")["results"]] == [public.slug]
+    assert get_json(client, f"/api/releases/{public.slug}/")["title"] == public.title
+    for hidden in (draft, scheduled):
+        assert get_json(client, f"/api/releases/{hidden.slug}/", status=404) == {
+            "detail": "Not found."
+        }
+
+
+def test_organisations_endpoint_lists_every_organisation(client, make_organisation):
+    parent = make_organisation(
+        name="Shanghai Cooperation Organisation", short_name="SCO", slug="sco"
+    )
+    make_organisation(
+        name="SCO Secretariat", slug="sco-secretariat", parent=parent, kind="secretariat"
+    )
+    data = get_json(client, "/api/organisations/")
+    assert data["count"] == 2
+    body = next(o for o in data["results"] if o["slug"] == "sco-secretariat")
+    assert body["parent"] == "sco" and body["kind"] == "secretariat"
+    assert body["url"] == "http://testserver/organisations/sco-secretariat/"
+
+
+def test_api_is_read_only(client, make_release):
+    release = make_release()
+    assert client.post("/api/releases/", {}).status_code in {403, 405}
+    assert client.delete(f"/api/releases/{release.slug}/").status_code in {403, 405}
+    assert PressRelease.objects.filter(pk=release.pk).exists()

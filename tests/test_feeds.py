@@ -1,0 +1,134 @@
+"""Feeds as a feed reader sees them; the sitemap and robots.txt as a crawler does."""
+
+import datetime
+import xml.etree.ElementTree as ET
+
+import feedparser
+import pytest
+from django.contrib.sitemaps import Sitemap
+
+from newsroom.models import PressRelease
+
+pytestmark = pytest.mark.django_db
+
+SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def parse(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    return feed
+
+
+@pytest.fixture
+def releases(public_world, make_release):
+    corrected = public_world.attach(
+        make_release(
+            title="Corrected release",
+            body="<p>The full text of the corrected release.</p>",
+            correction_note="The date of the meeting was wrong.",
+        ),
+        "youth",
+    )
+    other = make_release(
+        title="Release of another organisation",
+        publish_at=corrected.publish_at - datetime.timedelta(days=1),
+    )
+    draft = make_release(title="Draft release", status=PressRelease.Status.DRAFT, publish_at=None)
+    return {"corrected": corrected, "other": other, "draft": draft}
+
+
+@pytest.mark.parametrize("url", ["/feeds/news.rss", "/feeds/news.atom"])
+def test_main_feeds_carry_public_releases_with_full_text_and_corrections(client, releases, url):
+    feed = parse(client, url)
+    assert feed.version in {"rss20", "atom10"}
+    titles = [entry.title for entry in feed.entries]
+    assert titles == ["Corrected release", "Release of another organisation"]
+    entry = feed.entries[0]
+    full_text = entry.content[0].value if "content" in entry else entry.description
+    assert "The full text of the corrected release." in full_text
+    assert "The date of the meeting was wrong." in full_text
+    assert entry.link.endswith("/news/release-1/")
+    assert {tag.term for tag in entry.tags} == {"shared topic", "youth"}
+    assert entry.published_parsed is not None
+
+
+def test_atom_keeps_the_lead_as_summary(client, releases):
+    entry = parse(client, "/feeds/news.atom").entries[0]
+    assert entry.summary == releases["corrected"].lead
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/feeds/topics/youth.rss",
+        "/feeds/topics/youth.atom",
+        "/feeds/organisations/oot.rss",
+        "/feeds/organisations/oot.atom",
+    ],
+)
+def test_topic_and_organisation_feeds_carry_only_their_releases(client, releases, url):
+    feed = parse(client, url)
+    assert [entry.title for entry in feed.entries] == ["Corrected release"]
+
+
+def test_unknown_topic_or_organisation_feed_answers_404(client, releases):
+    assert client.get("/feeds/topics/no-such-topic.rss").status_code == 404
+    assert client.get("/feeds/organisations/no-such-organisation.atom").status_code == 404
+
+
+def sitemap_locations(client, url="/sitemap.xml"):
+    response = client.get(url)
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    return root, {
+        node.find("sm:loc", SITEMAP_NS).text: node.find("sm:lastmod", SITEMAP_NS)
+        for node in root.findall("sm:url", SITEMAP_NS)
+    }
+
+
+def test_sitemap_lists_public_releases_with_lastmod_and_the_public_pages(client, releases):
+    root, locations = sitemap_locations(client)
+    assert root.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
+    release_url = "http://testserver/news/release-1/"
+    assert release_url in locations
+    assert locations[release_url].text.startswith(f"{releases['corrected'].updated_at:%Y-%m-%d}")
+    for path in ["/", "/organisations/oot/", "/people/ada-holder/", "/documents/memorandum/",
+                 "/topics/youth/"]:  # fmt: skip
+        assert f"http://testserver{path}" in locations
+    assert "http://testserver/news/release-3/" not in locations
+
+
+def test_sitemap_becomes_an_index_beyond_its_url_limit(client, releases, monkeypatch):
+    monkeypatch.setattr(Sitemap, "limit", 2)
+    response = client.get("/sitemap.xml")
+    root = ET.fromstring(response.content)
+    assert root.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    parts = [
+        node.find("sm:loc", SITEMAP_NS).text for node in root.findall("sm:sitemap", SITEMAP_NS)
+    ]
+    assert "http://testserver/sitemap-releases.xml" in parts
+    listed = set()
+    for part in parts:
+        listed |= set(sitemap_locations(client, part.removeprefix("http://testserver"))[1])
+    assert "http://testserver/news/release-1/" in listed
+    assert "http://testserver/news/release-2/" in listed
+    assert client.get("/sitemap-nothing.xml").status_code == 404
+    assert client.get("/sitemap-releases.xml?p=99").status_code == 404
+
+
+def test_robots_txt_points_at_the_sitemap(client, db):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+    assert "Disallow: /admin/" in response.content.decode()
+
+
+def test_sitemap_keeps_its_headers_when_served_from_the_cache(client, releases):
+    first = client.get("/sitemap.xml")
+    second = client.get("/sitemap.xml")
+    for response in (first, second):
+        assert response["Content-Type"].startswith("application/xml")
+        assert response["X-Robots-Tag"].startswith("noindex")
