@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test test-postgres lint fixtures clean
+.PHONY: demo test test-postgres test-redis lint fixtures clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ test: lint
 # The same suite against PostgreSQL (DATABASE_URL must point at it).
 test-postgres: $(VENV)/.installed-dev
 	@test -n "$(DATABASE_URL)" || (echo "Set DATABASE_URL to a PostgreSQL database." && exit 2)
+	$(BIN)/pytest
+
+# The same suite with the shared Redis cache (REDIS_URL must point at it).
+test-redis: $(VENV)/.installed-dev
+	@test -n "$(REDIS_URL)" || (echo "Set REDIS_URL to a Redis database, e.g. redis://127.0.0.1:6379/4." && exit 2)
 	$(BIN)/pytest
 
 # Rebuild fixtures/demo.json from fixtures/documents/ on a throw-away database.
