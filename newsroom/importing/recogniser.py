@@ -153,11 +153,14 @@ class Recogniser:
                 continue
             person = office = None
             following = mentions[index + 1] if index + 1 < len(mentions) else None
-            if following and {mention.kind, following.kind} == {"office", "person"}:
-                if PAIR_GAP.match(text[mention.end : following.start]):
-                    paired.add(index + 1)
-                    pair = {mention.kind: mention.entity, following.kind: following.entity}
-                    person, office = pair["person"], pair["office"]
+            if (
+                following
+                and {mention.kind, following.kind} == {"office", "person"}
+                and PAIR_GAP.match(text[mention.end : following.start])
+            ):
+                paired.add(index + 1)
+                pair = {mention.kind: mention.entity, following.kind: following.entity}
+                person, office = pair["person"], pair["office"]
             if person is None and office is None:
                 if mention.kind == "person":
                     person, office = mention.entity, self._office_held(mention.entity, on)
