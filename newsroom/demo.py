@@ -1,19 +1,22 @@
 """The demo data set, built from the source documents in ``fixtures/documents/``.
 
 ``manage.py build_demo_fixture`` runs ``build_demo()`` on an empty database and
-dumps the result to ``fixtures/demo.json``. Reference data (organisations,
-offices, people, relations, documents) carries only what the source documents
-state; sample releases say in their titles and text that they are samples.
+dumps the result to ``fixtures/demo.json``. The curated reference data
+(organisations, offices, people, relations, documents) carries only what the
+source documents state. The releases come from the documents through the
+importer, exactly as ``import_documents`` makes them; the curated extras an
+editor would add (slug, kind, topics, documents, publication) are applied on
+top. Sample releases say in their titles and text that they are samples.
 """
 
 import datetime
-import re
 import uuid
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 
+from .importing.service import DocumentImporter, sources_from_paths
 from .models import (
     Appointment,
     DatePrecision,
@@ -21,7 +24,6 @@ from .models import (
     Office,
     Organisation,
     OrganisationRelation,
-    Participant,
     Person,
     PressRelease,
     PressReleaseTransition,
@@ -151,6 +153,24 @@ SEED_TAGS = [
 ]
 
 
+# What editors added to the imported drafts, by document file name.
+CURATED_RELEASES = {
+    SEED_DOCUMENT: {
+        "slug": SEED_SLUG,
+        "kind": PressRelease.Kind.PRESS_RELEASE,
+        "tags": SEED_TAGS,
+        "documents": [spec["slug"] for spec in DOCUMENTS],
+        "published_at": datetime.datetime(2018, 6, 9, 12, 0, tzinfo=datetime.UTC),
+    },
+}
+# Imported drafts carry this as their creation time so that every build is the same.
+IMPORTED_AT = datetime.datetime(2018, 6, 9, 12, 0, tzinfo=datetime.UTC)
+
+
+class DemoBuildError(Exception):
+    """The source documents or curated data do not make a demo."""
+
+
 def stable_translation_group(slug):
     """A translation group that stays the same each time the fixture is built."""
     return uuid.uuid5(uuid.NAMESPACE_URL, f"pressoffice:release:{slug}")
@@ -200,27 +220,6 @@ SAMPLES = [
 ]  # fmt: skip
 
 
-def read_document(path):
-    """Split a seed-form document into its title and paragraphs.
-
-    The title line may be repeated as the next line; that repeat is dropped.
-    """
-    # Only ASCII white space is folded: the texts use no-break spaces on purpose.
-    text = path.read_text(encoding="utf-8")
-    blocks = [re.sub(r"[ \t\r\n]+", " ", block).strip(" ") for block in text.split("\n\n")]
-    blocks = [block for block in blocks if block]
-    title, paragraphs = blocks[0], blocks[1:]
-    if paragraphs and paragraphs[0] == title:
-        paragraphs = paragraphs[1:]
-    return title, paragraphs
-
-
-def paragraphs_to_html(paragraphs):
-    from django.utils.html import escape
-
-    return "\n".join(f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs)
-
-
 def build_reference_data():
     organisations = {}
     for slug, name, short_name, kind, parent_slug in ORGANISATIONS:
@@ -261,47 +260,40 @@ def build_reference_data():
     return organisations, documents, offices, people
 
 
-def build_seed_release(organisations, documents, offices, people):
-    title, paragraphs = read_document(DOCUMENTS_DIR / SEED_DOCUMENT)
-    published_at = datetime.datetime(2018, 6, 9, 12, 0, tzinfo=datetime.UTC)
-    release = PressRelease.objects.create(
-        kind=PressRelease.Kind.PRESS_RELEASE,
-        title=title,
-        slug=SEED_SLUG,
-        lead=paragraphs[0],
-        body=paragraphs_to_html(paragraphs[1:]),
-        dateline_place="Qingdao",
-        dateline_date=datetime.date(2018, 6, 9),
-        language="en",
-        translation_group=stable_translation_group(SEED_SLUG),
-        status=PressRelease.Status.PUBLISHED,
-        publish_at=published_at,
-        first_published_at=published_at,
-        created_at=published_at,
-        updated_at=published_at,
-    )
-    release.organisations.set(organisations.values())
-    release.documents.set(documents.values())
-    release.tags.set(SEED_TAGS)
-    Participant.objects.create(
-        release=release,
-        office=offices[("sco", "secretary-general")],
-        role=Participant.Role.CHAIR,
-        order=1,
-    )
-    for order, (slug, _name, office_key) in enumerate(PEOPLE, start=2):
-        Participant.objects.create(
-            release=release,
-            person=people[slug],
-            office=offices[office_key],
-            role=Participant.Role.PARTICIPANT,
-            order=order,
-        )
-    for from_status, to_status in [("draft", "in_review"), ("in_review", "published")]:
-        PressReleaseTransition.objects.create(
-            release=release, from_status=from_status, to_status=to_status, at=published_at
-        )
-    return release
+def import_source_documents():
+    """Import every document in ``fixtures/documents/`` as the office would."""
+    importer = DocumentImporter(now=IMPORTED_AT)
+    releases = {}
+    for result in importer.import_all(sources_from_paths([DOCUMENTS_DIR])):
+        if result.failed:
+            raise DemoBuildError(f"{result.name} could not be imported: {result.reason}")
+        release = PressRelease.objects.get(slug=result.slug)
+        # A fixture built twice must come out the same: no random translation groups.
+        release.translation_group = stable_translation_group(release.slug)
+        release.save(update_fields=["translation_group"])
+        releases[Path(result.name).name] = release
+    return releases
+
+
+def apply_curation(release, spec, documents):
+    """What editors added to an imported draft: kind, slug, topics, documents, publication."""
+    release.slug = spec["slug"]
+    release.kind = spec["kind"]
+    release.translation_group = stable_translation_group(spec["slug"])
+    published_at = spec.get("published_at")
+    if published_at is not None:
+        # The demo shows the release as published; the fixture carries that state
+        # and its audit trail as data, the way loaddata will store them.
+        release.status = PressRelease.Status.PUBLISHED
+        release.publish_at = release.first_published_at = published_at
+    release.save()
+    release.documents.set([documents[slug] for slug in spec["documents"]])
+    release.tags.set(spec["tags"])
+    if published_at is not None:
+        for from_status, to_status in [("draft", "in_review"), ("in_review", "published")]:
+            PressReleaseTransition.objects.create(
+                release=release, from_status=from_status, to_status=to_status, at=published_at
+            )
 
 
 def build_samples(organisations):
@@ -339,6 +331,10 @@ def build_samples(organisations):
 
 @transaction.atomic
 def build_demo():
-    organisations, documents, offices, people = build_reference_data()
-    build_seed_release(organisations, documents, offices, people)
+    organisations, documents, _offices, _people = build_reference_data()
+    releases = import_source_documents()
+    for name, spec in CURATED_RELEASES.items():
+        if name not in releases:
+            raise DemoBuildError(f"The curated document {name} is missing from {DOCUMENTS_DIR}.")
+        apply_curation(releases[name], spec, documents)
     build_samples(organisations)
