@@ -28,7 +28,7 @@ ORGANISATION_WORDS = {
     "Alliance", "Federation", "Authority", "Board", "Court", "Nations",
 }  # fmt: skip
 CAPITALISED_RUN = re.compile(
-    r"(?<![\w-])[A-Z][\w'’-]*(?: (?:(?:of|for|and|on|in|de|the) )*[A-Z][\w'’-]*)*"
+    r"(?<![\w-])[A-Z][\w'’-]*(?: (?:(?:of|for|on|de|the) )*[A-Z][\w'’-]*)*"
 )
 ACRONYM = re.compile(r"^[A-Z]{2,6}$")
 ROMAN_NUMERAL = re.compile(r"^[IVXLC]+$")
