@@ -46,6 +46,10 @@ class ParticipantLink:
     office: object
     role: str
 
+    @property
+    def role_label(self):
+        return Participant.Role(self.role).label
+
     def __str__(self):
         if self.person is not None and self.office is not None:
             return f"{self.person.name} ({self.office})"
