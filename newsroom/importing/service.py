@@ -10,7 +10,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -246,14 +245,19 @@ class DocumentImporter:
             suggestions=recognition.suggestions,
             dry_run=self.dry_run,
         )
-        existing = PressRelease.objects.filter(source_hash=parsed.source_hash).first()
+        existing = (
+            PressRelease.objects.filter(source_hash=parsed.source_hash).order_by("pk").first()
+        )
         if existing is not None and not self.update:
             result.outcome, result.slug = UNCHANGED, existing.slug
             result.reason = "imported before with the same content"
             return result
         if existing is None and self.update:
             existing = (
-                PressRelease.objects.exclude(source_hash="").filter(title=parsed.title).first()
+                PressRelease.objects.exclude(source_hash="")
+                .filter(title=parsed.title)
+                .order_by("pk")
+                .first()
             )
         if existing is not None and existing.status != PressRelease.Status.DRAFT:
             result.outcome, result.slug = FAILED, existing.slug
@@ -271,13 +275,14 @@ class DocumentImporter:
         try:
             with transaction.atomic():
                 self._write(existing, parsed, recognition, result.slug)
-        except (DatabaseError, ValidationError) as error:
+        except DatabaseError as error:
             result.outcome, result.reason = FAILED, f"could not be saved ({error})"
         return result
 
     def _write(self, release, parsed, recognition, slug):
         now = self.now or timezone.now()
-        if release is None:
+        created = release is None
+        if created:
             release = PressRelease(slug=slug, created_by=self.by, created_at=now)
         release.title = parsed.title
         release.lead = parsed.lead
@@ -287,10 +292,13 @@ class DocumentImporter:
         release.language = parsed.language
         release.source_hash = parsed.source_hash
         release.updated_at = now
-        release.full_clean(exclude=["translation_group", "created_by"], validate_unique=False)
         release.save()
-        release.organisations.set(recognition.organisations)
-        release.participants.all().delete()
+        if created:
+            # A new release has no links to compare with: skip the queries set() makes.
+            release.organisations.add(*recognition.organisations)
+        else:
+            release.organisations.set(recognition.organisations)
+            release.participants.all().delete()
         Participant.objects.bulk_create(
             Participant(
                 release=release, person=link.person, office=link.office, role=link.role, order=order
