@@ -183,7 +183,7 @@ def test_language_option_overrides_detection(reference, tmp_path):
 
 
 def test_an_unknown_language_is_refused(reference, tmp_path):
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="Unknown language “fr”; use one of en, ru, zh-hans"):
         call_command("import_documents", str(write(tmp_path, "a.txt", MINSK)), language="fr")
     assert PressRelease.objects.count() == 0
 

@@ -50,6 +50,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, paths, update, dry_run, language, verbosity, **options):
+        codes = [code for code, _name in settings.LANGUAGES]
+        if language and language not in codes:
+            raise CommandError(f"Unknown language “{language}”; use one of {', '.join(codes)}.")
         importer = DocumentImporter(update=update, dry_run=dry_run, language=language)
         total = count_documents(paths)
         progress = None
