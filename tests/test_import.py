@@ -8,6 +8,8 @@ from django.core.management.base import CommandError
 from newsroom.demo import DOCUMENTS_DIR, SEED_DOCUMENT, build_reference_data
 from newsroom.models import Organisation, Participant, PressRelease
 
+from .test_demo_fixture import SEED_PARTICIPANTS, participant_rows
+
 pytestmark = pytest.mark.django_db
 
 MINSK = """CSTO Secretary-General visits the CIS Executive Committee in Minsk
@@ -94,19 +96,7 @@ def test_seed_imports_to_the_facts_of_the_demo(reference):
     assert release.language == "en"
     assert release.status == PressRelease.Status.DRAFT
     assert {"SCO", "CIS", "CSTO"} <= set(release.organisations.values_list("short_name", flat=True))
-    participants = [
-        (p.person.name if p.person else None, str(p.office), p.role)
-        for p in release.participants.select_related("person", "office__organisation")
-    ]
-    assert participants == [
-        (None, "Secretary-General of the SCO", Participant.Role.CHAIR),
-        (
-            "Sergei Lebedev",
-            "Chairman of the Executive Committee — Executive Secretary of the CIS",
-            Participant.Role.PARTICIPANT,
-        ),
-        ("Yury Khachaturov", "Secretary-General of the CSTO", Participant.Role.PARTICIPANT),
-    ]
+    assert participant_rows(release) == SEED_PARTICIPANTS
 
 
 def test_a_document_with_a_day_month_year_date_and_other_organisations(reference, tmp_path):

@@ -20,7 +20,8 @@ class ProgressBar:
         if filled != self.drawn or self.done == self.total:
             self.drawn = filled
             bar = "#" * filled + "." * (PROGRESS_WIDTH - filled)
-            self.stream.write(f"\r[{bar}] {self.done}/{self.total}", ending="")
+            # Plain style: stderr would otherwise colour the bar as an error.
+            self.stream.write(f"\r[{bar}] {self.done}/{self.total}", style_func=str, ending="")
             self.stream.flush()
 
     def close(self):
