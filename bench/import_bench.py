@@ -16,6 +16,7 @@ import resource
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,6 +72,11 @@ def main():
     parser.add_argument(
         "--use-database-url", action="store_true", help="Use DATABASE_URL instead of SQLite."
     )
+    parser.add_argument(
+        "--trace",
+        action="store_true",
+        help="Also report the Python heap in use (tracemalloc; slower).",
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="import-bench-"))
@@ -101,14 +107,20 @@ def main():
     summary = importer.summary()
     checkpoints = {1_000, args.documents // 2, args.documents}
     print(f"Importing {args.documents:,} documents ({settings.DATABASES['default']['ENGINE']})")
+    if args.trace:
+        tracemalloc.start()
     started = time.perf_counter()
     for result in importer.import_all(sources_from_paths([documents])):
         summary.add(result)
         if summary.total in checkpoints:
             elapsed = time.perf_counter() - started
+            heap = ""
+            if args.trace:
+                current, peak = tracemalloc.get_traced_memory()
+                heap = f"  Python heap {current / 1_000_000:.2f} MB (peak {peak / 1_000_000:.2f})"
             print(
                 f"{summary.total:>7,} documents  {summary.total / elapsed:7.0f} documents/s  "
-                f"peak memory {peak_rss_mb():6.1f} MB"
+                f"peak memory {peak_rss_mb():6.1f} MB{heap}"
             )
     for line in summary.lines():
         print(line)

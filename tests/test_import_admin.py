@@ -59,6 +59,14 @@ def test_the_import_button_links_to_the_upload():
     assert IMPORT_URL in render_to_string("admin/newsroom/pressrelease/import_button.html")
 
 
+def test_the_suggest_links_button_links_to_the_release_suggestions(make_release):
+    release = make_release()
+    snippet = render_to_string(
+        "admin/newsroom/pressrelease/suggest_links_button.html", {"original": release}
+    )
+    assert f"/admin/newsroom/pressrelease/{release.pk}/suggest-links/" in snippet
+
+
 def test_an_editor_uploads_documents_and_reads_the_report(editor_client):
     response = editor_client.post(
         IMPORT_URL, {"documents": [upload("minsk.txt", MINSK), upload("empty.txt", "")]}

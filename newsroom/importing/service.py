@@ -194,12 +194,8 @@ def slug_base(parsed):
     return slug or f"release-{parsed.source_hash[:12]}"
 
 
-def unique_slug(base, exclude_pk=None):
-    taken = set(
-        PressRelease.objects.filter(slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
+def unique_slug(base):
+    taken = set(PressRelease.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, number = base, 1
     while slug in taken:
         number += 1
