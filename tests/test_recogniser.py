@@ -48,6 +48,15 @@ def test_names_are_matched_across_no_break_spaces_and_line_breaks(recognise):
     assert slugs(recognition) == ["csto"]
 
 
+def test_an_office_title_matches_whichever_dash_the_text_types(recognise):
+    recognition = recognise(
+        "Chairman of the Executive Committee – Executive Secretary of the CIS opened the talks."
+    )
+    assert people(recognition) == [
+        (None, "Chairman of the Executive Committee — Executive Secretary of the CIS")
+    ]
+
+
 def test_part_of_a_word_is_not_a_name(recognise):
     assert slugs(recognise("The SCOPE of the DISCO and UNESCO")) == []
 

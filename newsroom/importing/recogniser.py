@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from newsroom.models import Office, Organisation, Participant, Person
 
 WHITESPACE = re.compile(r"\s+")
-HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-"})
+# Texts vary in which hyphen or dash they type; names should match either way.
+HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2013": "\u2014"})
 CHAIR_AFTER = re.compile(r"^(?:,[^,]{0,80},)? (?:has |had |also )?(?:co-)?(?:chaired|presided)")
 CHAIR_BEFORE = re.compile(r"(?:chaired by|presided over by|chairmanship of) (?:the )?$")
 PAIR_GAP = re.compile(r"^,? (?:the )?$")
@@ -36,7 +37,7 @@ MAX_SUGGESTIONS = 20
 
 
 def normalise(text):
-    """One plain space for any run of white space, one hyphen for any hyphen."""
+    """One plain space for any run of white space, one hyphen or dash for any of its kind."""
     return WHITESPACE.sub(" ", text.translate(HYPHENS)).strip()
 
 
