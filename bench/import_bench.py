@@ -10,6 +10,7 @@ number of documents.
 
 import argparse
 import datetime
+import gc
 import os
 import random
 import resource
@@ -116,6 +117,7 @@ def main():
             elapsed = time.perf_counter() - started
             heap = ""
             if args.trace:
+                gc.collect()  # count what is kept, not garbage waiting for the collector
                 current, peak = tracemalloc.get_traced_memory()
                 heap = f"  Python heap {current / 1_000_000:.2f} MB (peak {peak / 1_000_000:.2f})"
             print(

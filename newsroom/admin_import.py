@@ -37,7 +37,8 @@ class MultipleFileField(forms.FileField):
     widget = MultipleFileInput
 
     def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data]
+        # No file at all still goes through clean() once, so "required" is enforced.
+        files = (data if isinstance(data, list | tuple) else [data]) or [None]
         return [super(MultipleFileField, self).clean(file, initial) for file in files]
 
 
@@ -134,9 +135,10 @@ class ImportDocumentsAdminMixin:
     def import_documents_view(self, request):
         if not self.has_import_permission(request):
             raise PermissionDenied
-        form = ImportDocumentsForm(request.POST or None, request.FILES or None)
+        posted = request.method == "POST"
+        form = ImportDocumentsForm(*(request.POST, request.FILES) if posted else ())
         rows, summary = [], None
-        if request.method == "POST" and form.is_valid():
+        if posted and form.is_valid():
             importer = DocumentImporter(
                 update=form.cleaned_data["update"],
                 dry_run=form.cleaned_data["dry_run"],
@@ -181,10 +183,11 @@ class ImportDocumentsAdminMixin:
         if not self.has_change_permission(request, release):
             raise PermissionDenied
         organisations, participants, unknown = suggestions_for(release)
+        posted = request.method == "POST"
         form = SuggestLinksForm(
-            request.POST or None, organisations=organisations, participants=participants
+            request.POST if posted else None, organisations=organisations, participants=participants
         )
-        if request.method == "POST" and form.is_valid():
+        if posted and form.is_valid():
             added = self._add_links(release, form)
             self.log_change(request, release, f"Added suggested links: {added}.")
             messages.success(request, f"Added {added}.")

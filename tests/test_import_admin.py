@@ -82,6 +82,13 @@ def test_an_editor_uploads_documents_and_reads_the_report(editor_client):
     assert reverse("admin:newsroom_pressrelease_change", args=[release.pk]) in page
 
 
+def test_posting_without_documents_asks_for_them(editor_client):
+    response = editor_client.post(IMPORT_URL, {})
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert PressRelease.objects.count() == 0
+
+
 def test_uploading_the_same_document_again_changes_nothing(editor_client):
     editor_client.post(IMPORT_URL, {"documents": [upload("minsk.txt", MINSK)]})
     response = editor_client.post(IMPORT_URL, {"documents": [upload("again.txt", MINSK)]})
