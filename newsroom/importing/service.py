@@ -8,7 +8,6 @@ archive keeps only the running ``ImportSummary`` in memory.
 import os
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -73,28 +72,29 @@ def upload_source(upload):
 
 
 def _walk_documents(folder):
+    # Plain strings, not Path objects: pathlib interns every part of every path,
+    # which would grow memory with the number of documents in a large archive.
     for directory, subdirectories, files in os.walk(folder):
         subdirectories.sort()
         for name in sorted(files):
             if name.endswith(".txt"):
-                yield Path(directory) / name
+                yield os.path.join(directory, name)
 
 
 def sources_from_paths(paths):
     """Files as given; folders walked for ``*.txt`` in name order."""
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
+    for given in map(str, paths):
+        if os.path.isdir(given):
             found = False
-            for document in _walk_documents(path):
+            for document in _walk_documents(given):
                 found = True
                 yield file_source(document)
             if not found:
-                yield failing_source(str(given), "the folder holds no .txt documents")
-        elif path.exists():
-            yield file_source(path, str(given))
+                yield failing_source(given, "the folder holds no .txt documents")
+        elif os.path.exists(given):
+            yield file_source(given)
         else:
-            yield failing_source(str(given), "no such file or folder")
+            yield failing_source(given, "no such file or folder")
 
 
 def count_documents(paths):
