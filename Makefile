@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test test-postgres test-redis lint fixtures clean
+.PHONY: demo test test-postgres test-redis lint fixtures bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,12 +47,18 @@ test-redis: $(VENV)/.installed-dev
 	@test -n "$(REDIS_URL)" || (echo "Set REDIS_URL to a Redis database, e.g. redis://127.0.0.1:6379/4." && exit 2)
 	$(BIN)/pytest
 
-# Rebuild fixtures/demo.json from fixtures/documents/ on a throw-away database.
+# Rebuild fixtures/demo.json on a throw-away database: the curated reference data
+# in newsroom/demo.py, then fixtures/documents/ through the importer.
 fixtures: $(VENV)/.installed-dev
-	$(eval TMPDB := $(shell mktemp -d)/fixtures.sqlite3)
-	DATABASE_URL=sqlite:///$(TMPDB) $(MANAGE) migrate --noinput -v0
-	DATABASE_URL=sqlite:///$(TMPDB) $(MANAGE) build_demo_fixture fixtures/demo.json
-	rm -f $(TMPDB)
+	$(eval FIXTURES_TMP := $(shell mktemp -d))
+	DATABASE_URL=sqlite:///$(FIXTURES_TMP)/fixtures.sqlite3 $(MANAGE) migrate --noinput -v0
+	DATABASE_URL=sqlite:///$(FIXTURES_TMP)/fixtures.sqlite3 $(MANAGE) build_demo_fixture fixtures/demo.json
+	rm -rf $(FIXTURES_TMP)
+
+# Import 10,000 generated documents; prints documents/second and peak memory.
+BENCH_DOCUMENTS ?= 10000
+bench: $(VENV)/.installed-runtime
+	$(BIN)/python bench/import_bench.py --documents $(BENCH_DOCUMENTS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from .admin_import import ImportDocumentsAdminMixin
 from .forms import PressReleaseAdminForm, ShareLinkForm
 from .models import (
     TRANSITIONS,
@@ -149,7 +150,7 @@ class WorkflowStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(PressRelease)
-class PressReleaseAdmin(admin.ModelAdmin):
+class PressReleaseAdmin(ImportDocumentsAdminMixin, admin.ModelAdmin):
     form = PressReleaseAdminForm
     list_display = [
         "title",

@@ -1,19 +1,24 @@
 """The demo data set, built from the source documents in ``fixtures/documents/``.
 
 ``manage.py build_demo_fixture`` runs ``build_demo()`` on an empty database and
-dumps the result to ``fixtures/demo.json``. Reference data (organisations,
-offices, people, relations, documents) carries only what the source documents
-state; sample releases say in their titles and text that they are samples.
+dumps the result to ``fixtures/demo.json``. The curated reference data
+(organisations, offices, people, relations, documents) carries only what the
+source documents state. The releases come from the documents through the
+importer, exactly as ``import_documents`` makes them; the curated extras an
+editor would add (slug, kind, topics, documents, publication) are applied on
+top. Sample releases say in their titles and text that they are samples.
 """
 
 import datetime
-import re
 import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 
+from .importing.service import DocumentImporter, sources_from_paths
 from .models import (
     Appointment,
     DatePrecision,
@@ -21,10 +26,8 @@ from .models import (
     Office,
     Organisation,
     OrganisationRelation,
-    Participant,
     Person,
     PressRelease,
-    PressReleaseTransition,
 )
 
 DOCUMENTS_DIR = Path(settings.BASE_DIR) / "fixtures" / "documents"
@@ -151,6 +154,24 @@ SEED_TAGS = [
 ]
 
 
+# What editors added to the imported drafts, by document file name.
+CURATED_RELEASES = {
+    SEED_DOCUMENT: {
+        "slug": SEED_SLUG,
+        "kind": PressRelease.Kind.PRESS_RELEASE,
+        "tags": SEED_TAGS,
+        "documents": [spec["slug"] for spec in DOCUMENTS],
+        "published_at": datetime.datetime(2018, 6, 9, 12, 0, tzinfo=datetime.UTC),
+    },
+}
+# Imported drafts carry this as their creation time so that every build is the same.
+IMPORTED_AT = datetime.datetime(2018, 6, 9, 12, 0, tzinfo=datetime.UTC)
+
+
+class DemoBuildError(Exception):
+    """The source documents or curated data do not make a demo."""
+
+
 def stable_translation_group(slug):
     """A translation group that stays the same each time the fixture is built."""
     return uuid.uuid5(uuid.NAMESPACE_URL, f"pressoffice:release:{slug}")
@@ -161,64 +182,43 @@ SAMPLE_NOTE = (
     "it reports no real event."
 )
 
+SAMPLE_CREATED_AT = datetime.datetime(2018, 6, 9, 12, 0, tzinfo=datetime.UTC)
+SUBMITTED = ("submit", SAMPLE_CREATED_AT, {"comment": "Sample: submitted for review."})
+WITHDRAWAL_REASON = "Sample: withdrawn to show how a withdrawn release looks to readers."
+
+# Each sample is taken through the workflow by these steps: (transition, when, arguments).
 SAMPLES = [
     {
         "slug": "sample-draft-release",
         "title": "Sample: a draft release being written",
-        "status": PressRelease.Status.DRAFT,
-        "transitions": [],
+        "steps": [],
     },
     {
         "slug": "sample-release-in-review",
         "title": "Sample: a release waiting for an editor's review",
-        "status": PressRelease.Status.IN_REVIEW,
-        "transitions": [("draft", "in_review", "Sample: submitted for review.")],
+        "steps": [SUBMITTED],
     },
     {
         "slug": "sample-scheduled-release",
         "title": "Sample: a release scheduled for publication",
-        "status": PressRelease.Status.PUBLISHED,
-        "publish_at": datetime.datetime(2099, 1, 1, 9, 0, tzinfo=datetime.UTC),
-        "transitions": [
-            ("draft", "in_review", "Sample: submitted for review."),
-            ("in_review", "published", "Sample: scheduled under embargo."),
+        "steps": [
+            SUBMITTED,
+            ("publish", SAMPLE_CREATED_AT, {
+                "at": datetime.datetime(2099, 1, 1, 9, 0, tzinfo=datetime.UTC),
+                "comment": "Sample: scheduled under embargo.",
+            }),
         ],
     },
     {
         "slug": "sample-withdrawn-release",
         "title": "Sample: a release that was published and then withdrawn",
-        "status": PressRelease.Status.WITHDRAWN,
-        "publish_at": datetime.datetime(2018, 6, 10, 9, 0, tzinfo=datetime.UTC),
-        "withdrawn_at": datetime.datetime(2018, 6, 11, 9, 0, tzinfo=datetime.UTC),
-        "withdrawal_reason": "Sample: withdrawn to show how a withdrawn release looks to readers.",
-        "transitions": [
-            ("draft", "in_review", "Sample: submitted for review."),
-            ("in_review", "published", ""),
-            ("published", "withdrawn", "Sample: withdrawn to show how a withdrawn release looks to readers."),
+        "steps": [
+            SUBMITTED,
+            ("publish", datetime.datetime(2018, 6, 10, 9, 0, tzinfo=datetime.UTC), {}),
+            ("withdraw", datetime.datetime(2018, 6, 11, 9, 0, tzinfo=datetime.UTC), {"reason": WITHDRAWAL_REASON}),
         ],
     },
 ]  # fmt: skip
-
-
-def read_document(path):
-    """Split a seed-form document into its title and paragraphs.
-
-    The title line may be repeated as the next line; that repeat is dropped.
-    """
-    # Only ASCII white space is folded: the texts use no-break spaces on purpose.
-    text = path.read_text(encoding="utf-8")
-    blocks = [re.sub(r"[ \t\r\n]+", " ", block).strip(" ") for block in text.split("\n\n")]
-    blocks = [block for block in blocks if block]
-    title, paragraphs = blocks[0], blocks[1:]
-    if paragraphs and paragraphs[0] == title:
-        paragraphs = paragraphs[1:]
-    return title, paragraphs
-
-
-def paragraphs_to_html(paragraphs):
-    from django.utils.html import escape
-
-    return "\n".join(f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs)
 
 
 def build_reference_data():
@@ -261,53 +261,47 @@ def build_reference_data():
     return organisations, documents, offices, people
 
 
-def build_seed_release(organisations, documents, offices, people):
-    title, paragraphs = read_document(DOCUMENTS_DIR / SEED_DOCUMENT)
-    published_at = datetime.datetime(2018, 6, 9, 12, 0, tzinfo=datetime.UTC)
-    release = PressRelease.objects.create(
-        kind=PressRelease.Kind.PRESS_RELEASE,
-        title=title,
-        slug=SEED_SLUG,
-        lead=paragraphs[0],
-        body=paragraphs_to_html(paragraphs[1:]),
-        dateline_place="Qingdao",
-        dateline_date=datetime.date(2018, 6, 9),
-        language="en",
-        translation_group=stable_translation_group(SEED_SLUG),
-        status=PressRelease.Status.PUBLISHED,
-        publish_at=published_at,
-        first_published_at=published_at,
-        created_at=published_at,
-        updated_at=published_at,
-    )
-    release.organisations.set(organisations.values())
-    release.documents.set(documents.values())
-    release.tags.set(SEED_TAGS)
-    Participant.objects.create(
-        release=release,
-        office=offices[("sco", "secretary-general")],
-        role=Participant.Role.CHAIR,
-        order=1,
-    )
-    for order, (slug, _name, office_key) in enumerate(PEOPLE, start=2):
-        Participant.objects.create(
-            release=release,
-            person=people[slug],
-            office=offices[office_key],
-            role=Participant.Role.PARTICIPANT,
-            order=order,
-        )
-    for from_status, to_status in [("draft", "in_review"), ("in_review", "published")]:
-        PressReleaseTransition.objects.create(
-            release=release, from_status=from_status, to_status=to_status, at=published_at
-        )
-    return release
+def import_source_documents():
+    """Import every document in ``fixtures/documents/`` as the office would."""
+    importer = DocumentImporter(now=IMPORTED_AT)
+    releases = {}
+    for result in importer.import_all(sources_from_paths([DOCUMENTS_DIR])):
+        if result.failed:
+            raise DemoBuildError(f"{result.name} could not be imported: {result.reason}")
+        release = PressRelease.objects.get(slug=result.slug)
+        # A fixture built twice must come out the same: no random translation groups.
+        release.translation_group = stable_translation_group(release.slug)
+        release.save(update_fields=["translation_group"], now=IMPORTED_AT)
+        releases[Path(result.name).name] = release
+    return releases
 
 
-def build_samples(organisations):
-    created_at = datetime.datetime(2018, 6, 9, 12, 0, tzinfo=datetime.UTC)
+def create_fixture_editor():
+    """An editor who moves the demo releases through the workflow while the data is built.
+
+    It is deleted before the data is dumped, so the fixture holds no account.
+    """
+    editor = get_user_model().objects.create(username="demo-fixture-builder", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    return editor
+
+
+def apply_curation(release, spec, documents, editor):
+    """What editors did with an imported draft: slug, kind, topics, documents, publication."""
+    release.slug = spec["slug"]
+    release.kind = spec["kind"]
+    release.translation_group = stable_translation_group(spec["slug"])
+    release.save(now=IMPORTED_AT)
+    release.documents.set([documents[slug] for slug in spec["documents"]])
+    release.tags.set(spec["tags"])
+    published_at = spec.get("published_at")
+    if published_at is not None:
+        release.submit(editor, now=published_at)
+        release.publish(editor, now=published_at)
+
+
+def build_samples(organisations, editor):
     for spec in SAMPLES:
-        publish_at = spec.get("publish_at")
         release = PressRelease.objects.create(
             kind=PressRelease.Kind.NEWS,
             title=spec["title"],
@@ -315,30 +309,26 @@ def build_samples(organisations):
             lead=SAMPLE_NOTE,
             body=f"<p>{SAMPLE_NOTE}</p>",
             dateline_place="Sample place",
+            dateline_date=SAMPLE_CREATED_AT.date(),
             language="en",
             translation_group=stable_translation_group(spec["slug"]),
-            status=spec["status"],
-            publish_at=publish_at,
-            first_published_at=publish_at if spec["status"] == "withdrawn" else None,
-            withdrawn_at=spec.get("withdrawn_at"),
-            withdrawal_reason=spec.get("withdrawal_reason", ""),
-            created_at=created_at,
-            updated_at=created_at,
+            created_at=SAMPLE_CREATED_AT,
+            updated_at=SAMPLE_CREATED_AT,
         )
         release.organisations.set([organisations["sco"]])
         release.tags.set(["sample"])
-        for from_status, to_status, comment in spec["transitions"]:
-            PressReleaseTransition.objects.create(
-                release=release,
-                from_status=from_status,
-                to_status=to_status,
-                comment=comment,
-                at=created_at,
-            )
+        for step, now, arguments in spec["steps"]:
+            getattr(release, step)(editor, now=now, **arguments)
 
 
 @transaction.atomic
 def build_demo():
-    organisations, documents, offices, people = build_reference_data()
-    build_seed_release(organisations, documents, offices, people)
-    build_samples(organisations)
+    organisations, documents, _offices, _people = build_reference_data()
+    releases = import_source_documents()
+    editor = create_fixture_editor()
+    for name, spec in CURATED_RELEASES.items():
+        if name not in releases:
+            raise DemoBuildError(f"The curated document {name} is missing from {DOCUMENTS_DIR}.")
+        apply_curation(releases[name], spec, documents, editor)
+    build_samples(organisations, editor)
+    editor.delete()

@@ -132,3 +132,6 @@ LOGIN_URL = "admin:login"
 
 # Release bodies larger than this are refused rather than stored.
 NEWSROOM_MAX_BODY_CHARS = 200_000
+
+# Documents larger than this are refused by import_documents and the admin upload.
+NEWSROOM_IMPORT_MAX_BYTES = 200_000

@@ -1,7 +1,7 @@
 from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError
 
-from newsroom.demo import build_demo
+from newsroom.demo import DemoBuildError, build_demo
 from newsroom.models import PressRelease
 
 # Order matters: loaddata saves objects in file order.
@@ -34,7 +34,10 @@ class Command(BaseCommand):
             raise CommandError(
                 "The database already holds releases; build the fixture on an empty database."
             )
-        build_demo()
+        try:
+            build_demo()
+        except DemoBuildError as error:
+            raise CommandError(str(error)) from None
         objects = []
         for label in FIXTURE_MODELS:
             objects.extend(apps.get_model(label).objects.order_by("pk"))
