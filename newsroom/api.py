@@ -5,6 +5,7 @@ from collections import defaultdict
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Prefetch
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from .models import Organisation, Participant, PressRelease
@@ -21,8 +22,8 @@ def api_response(data, status=200):
     return response
 
 
-def not_found(detail="Not found."):
-    return api_response({"detail": detail}, status=404)
+def not_found(detail=None):
+    return api_response({"detail": detail or _("Not found.")}, status=404)
 
 
 def api_releases():
@@ -112,7 +113,7 @@ def release_list(request):
     try:
         page = paginator.page(request.GET.get("page", 1))
     except (EmptyPage, PageNotAnInteger):
-        return not_found("No such page.")
+        return not_found(_("No such page."))
     items = list(page.object_list)
     translations = translations_of(items)
     next_url = None

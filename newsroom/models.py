@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
@@ -24,9 +25,9 @@ from .sanitize import clean_body_html
 
 
 class DatePrecision(models.TextChoices):
-    YEAR = "year", "Year"
-    MONTH = "month", "Month"
-    DAY = "day", "Day"
+    YEAR = "year", _("Year")
+    MONTH = "month", _("Month")
+    DAY = "day", _("Day")
 
 
 def format_partial_date(value, precision):
@@ -47,11 +48,11 @@ class SlugNaturalKeyManager(models.Manager):
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
-        INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental organisation"
-        BODY = "body", "Body of an organisation"
-        SECRETARIAT = "secretariat", "Secretariat"
-        STATE = "state", "State"
-        OTHER = "other", "Other"
+        INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental organisation")
+        BODY = "body", _("Body of an organisation")
+        SECRETARIAT = "secretariat", _("Secretariat")
+        STATE = "state", _("State")
+        OTHER = "other", _("Other")
 
     name = models.CharField(max_length=255, unique=True)
     short_name = models.CharField(
@@ -99,12 +100,12 @@ class Organisation(models.Model):
 
 class Document(models.Model):
     class Kind(models.TextChoices):
-        MEMORANDUM = "memorandum", "Memorandum of understanding"
-        JOINT_APPEAL = "joint_appeal", "Joint appeal"
-        PROGRAMME = "programme", "Programme of action"
-        DECLARATION = "declaration", "Declaration"
-        STATEMENT = "statement", "Statement"
-        OTHER = "other", "Other"
+        MEMORANDUM = "memorandum", _("Memorandum of understanding")
+        JOINT_APPEAL = "joint_appeal", _("Joint appeal")
+        PROGRAMME = "programme", _("Programme of action")
+        DECLARATION = "declaration", _("Declaration")
+        STATEMENT = "statement", _("Statement")
+        OTHER = "other", _("Other")
 
     title = models.CharField(max_length=500)
     slug = models.SlugField(max_length=200, unique=True)
@@ -138,11 +139,11 @@ class Document(models.Model):
 
 class OrganisationRelation(models.Model):
     class Kind(models.TextChoices):
-        PARTNER = "partner", "Partner"
-        OBSERVER = "observer", "Observer"
-        DIALOGUE_PARTNER = "dialogue_partner", "Dialogue partner"
-        MEMBER = "member", "Member"
-        OTHER = "other", "Other"
+        PARTNER = "partner", _("Partner")
+        OBSERVER = "observer", _("Observer")
+        DIALOGUE_PARTNER = "dialogue_partner", _("Dialogue partner")
+        MEMBER = "member", _("Member")
+        OTHER = "other", _("Other")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="relations_from"
@@ -412,10 +413,10 @@ REQUIRED_TO_PUBLISH = [
 @reversion.register(exclude=["tags"], follow=["participants", "tags"])
 class PressRelease(models.Model):
     class Kind(models.TextChoices):
-        PRESS_RELEASE = "press_release", "Press release"
-        NEWS = "news", "News"
-        STATEMENT = "statement", "Statement"
-        ANNOUNCEMENT = "announcement", "Announcement"
+        PRESS_RELEASE = "press_release", _("Press release")
+        NEWS = "news", _("News")
+        STATEMENT = "statement", _("Statement")
+        ANNOUNCEMENT = "announcement", _("Announcement")
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -833,10 +834,10 @@ class Photo(models.Model):
 
 class Participant(models.Model):
     class Role(models.TextChoices):
-        CHAIR = "chair", "Chair"
-        PARTICIPANT = "participant", "Participant"
-        SPEAKER = "speaker", "Speaker"
-        SIGNATORY = "signatory", "Signatory"
+        CHAIR = "chair", _("Chair")
+        PARTICIPANT = "participant", _("Participant")
+        SPEAKER = "speaker", _("Speaker")
+        SIGNATORY = "signatory", _("Signatory")
 
     release = models.ForeignKey(PressRelease, on_delete=models.CASCADE, related_name="participants")
     person = models.ForeignKey(

@@ -10,6 +10,7 @@ from django.templatetags.static import static
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
@@ -79,7 +80,7 @@ def news_article(release, *, request, url, translations):
         or [absolute(request, static("img/logo.svg"))],
         "publisher": {
             "@type": "Organization",
-            "name": "Press office",
+            "name": _("Press office"),
             "logo": {"@type": "ImageObject", "url": absolute(request, static("img/logo.svg"))},
         },
         "about": [
