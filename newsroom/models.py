@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
+from .dates import long_date, month_year, year
 from .sanitize import clean_body_html
 
 
@@ -30,15 +31,19 @@ class DatePrecision(models.TextChoices):
     DAY = "day", _("Day")
 
 
-def format_partial_date(value, precision):
-    """Render a date only as precisely as it is known ("April 2005", "2005")."""
+def format_partial_date(value, precision, *, after_preposition=False):
+    """Render a date only as precisely as it is known ("April 2005", "2005").
+
+    ``after_preposition``: the date follows "since" or "until", which in Russian
+    puts the month in the genitive ("с апреля 2005").
+    """
     if value is None:
         return ""
     if precision == DatePrecision.YEAR:
-        return str(value.year)
+        return year(value)
     if precision == DatePrecision.MONTH:
-        return date_format(value, "F Y")
-    return date_format(value, "j F Y")
+        return month_year(value, after_preposition=after_preposition)
+    return long_date(value)
 
 
 class SlugNaturalKeyManager(models.Manager):
@@ -184,11 +189,11 @@ class OrganisationRelation(models.Model):
 
     @property
     def since_display(self):
-        return format_partial_date(self.since, self.since_precision)
+        return format_partial_date(self.since, self.since_precision, after_preposition=True)
 
     @property
     def until_display(self):
-        return format_partial_date(self.until, self.until_precision)
+        return format_partial_date(self.until, self.until_precision, after_preposition=True)
 
     def counterpart(self, organisation):
         """The organisation on the other side of the relation from ``organisation``."""
@@ -566,7 +571,7 @@ class PressRelease(models.Model):
         if self.dateline_place:
             parts.append(self.dateline_place.upper())
         if self.dateline_date:
-            parts.append(date_format(self.dateline_date, "j F Y"))
+            parts.append(long_date(self.dateline_date))
         return ", ".join(parts)
 
     def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
