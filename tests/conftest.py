@@ -125,6 +125,17 @@ def rendered_form_data():
 
 
 @pytest.fixture(autouse=True)
+def english_outside_requests():
+    """A request under /ru/ or /zh-hans/ leaves its language active in the thread; without
+    this, a later test that renders or formats outside a request would not be in English."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Start every test with no cached page: a shared Redis keeps pages between tests."""
     from django.core.cache import cache
