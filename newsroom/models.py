@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
@@ -419,7 +420,8 @@ REQUIRED_TO_PUBLISH = [
 class PressRelease(models.Model):
     class Kind(models.TextChoices):
         PRESS_RELEASE = "press_release", _("Press release")
-        NEWS = "news", _("News")
+        # One item of news: "Новость" in Russian, where the menu's "News" is "Новости".
+        NEWS = "news", pgettext_lazy("kind of release", "News")
         STATEMENT = "statement", _("Statement")
         ANNOUNCEMENT = "announcement", _("Announcement")
 

@@ -81,8 +81,8 @@ def test_release_page_interface_and_dateline_follow_the_language(client, demo, p
 @pytest.mark.parametrize(
     "prefix, strings",
     [
-        ("/ru", ["<h1>Все новости</h1>", "Тип", "Тема", ">Пресс-релиз</option>", ">Показать</button>"]),
-        ("/zh-hans", ["<h1>全部新闻</h1>", "类型", "主题", ">新闻稿</option>", ">显示</button>"]),
+        ("/ru", ["<h1>Все новости</h1>", "Тип", "Тема", ">Пресс-релиз</option>", ">Новость</option>", ">Показать</button>"]),
+        ("/zh-hans", ["<h1>全部新闻</h1>", "类型", "主题", ">新闻稿</option>", ">新闻</option>", ">显示</button>"]),
     ],
 )  # fmt: skip
 def test_news_list_filters_are_translated(client, make_release, prefix, strings):
@@ -213,7 +213,13 @@ def parse_po(path):
             entry, key = None, None
             continue
         if entry is None:
-            entry = {"flags": set(), "msgid": "", "msgid_plural": None, "msgstr": {}}
+            entry = {
+                "flags": set(),
+                "msgctxt": None,
+                "msgid": "",
+                "msgid_plural": None,
+                "msgstr": {},
+            }
         if line.startswith("#,"):
             entry["flags"].update(flag.strip() for flag in line[2:].split(","))
         elif line.startswith("#~"):
@@ -236,6 +242,10 @@ def parse_po(path):
             else:
                 key = (keyword, None)
                 entry[keyword] = value
+    for entry in entries:
+        # gettext's own key: a context, when there is one, joined to the msgid by EOT.
+        context = entry["msgctxt"]
+        entry["key"] = entry["msgid"] if context is None else f"{context}\x04{entry['msgid']}"
     return [entry for entry in entries if entry["msgid"]], entries[0]
 
 
@@ -263,7 +273,7 @@ def test_every_catalogue_entry_is_translated_and_none_is_fuzzy(locale):
 
 def test_both_catalogues_hold_the_same_messages():
     msgids = [
-        {entry["msgid"] for entry in parse_po(LOCALE_DIR / locale / "LC_MESSAGES" / "django.po")[0]}
+        {entry["key"] for entry in parse_po(LOCALE_DIR / locale / "LC_MESSAGES" / "django.po")[0]}
         for locale in CATALOGUES
     ]
     assert msgids[0] == msgids[1]
@@ -271,7 +281,7 @@ def test_both_catalogues_hold_the_same_messages():
 
 def test_every_translate_tag_of_the_public_templates_is_in_the_catalogues():
     entries, _ = parse_po(LOCALE_DIR / "ru" / "LC_MESSAGES" / "django.po")
-    msgids = {entry["msgid"] for entry in entries}
+    msgids = {entry["key"] for entry in entries}
     tag = re.compile(r"""{%\s*translate\s+(?:"([^"]*)"|'([^']*)')""")
     missing = []
     for path in TEMPLATES_DIR.rglob("*.html"):
@@ -294,9 +304,9 @@ def test_compiled_catalogue_matches_its_po_file(locale):
     expected = {}
     for entry in entries:
         if entry["msgid_plural"] is None:
-            expected[entry["msgid"]] = entry["msgstr"][0]
+            expected[entry["key"]] = entry["msgstr"][0]
         else:
             for index, form in entry["msgstr"].items():
-                expected[(entry["msgid"], index)] = form
+                expected[(entry["key"], index)] = form
     compiled = {key: value for key, value in catalogue.items() if key != ""}
     assert compiled == expected
