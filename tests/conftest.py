@@ -9,6 +9,14 @@ PAST = datetime.datetime(2024, 1, 1, 9, 0, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
+def demo(db):
+    """The demo data set, as `make demo` loads it."""
+    from django.core.management import call_command
+
+    call_command("loaddata", "demo", verbosity=0)
+
+
+@pytest.fixture
 def make_organisation(db):
     counter = iter(range(1, 1_000_000))
 

@@ -17,11 +17,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(db):
-    call_command("loaddata", "demo", verbosity=0)
-
-
-@pytest.fixture
 def seed_release(demo):
     return PressRelease.objects.get(slug=SEED_SLUG)
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.utils import translation
 
 from newsroom.demo import SEED_SLUG
@@ -23,11 +22,6 @@ BASE = datetime.datetime(2024, 3, 10, 9, 0, tzinfo=datetime.UTC)
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
 CATALOGUES = ["ru", "zh_Hans"]
 TEMPLATES_DIR = Path(settings.BASE_DIR) / "templates"
-
-
-@pytest.fixture
-def demo(db):
-    call_command("loaddata", "demo", verbosity=0)
 
 
 def text(client, url, status=200):

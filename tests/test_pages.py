@@ -1,14 +1,8 @@
 import pytest
-from django.core.management import call_command
 
 from newsroom.demo import SEED_SLUG
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo(db):
-    call_command("loaddata", "demo", verbosity=0)
 
 
 def test_home_shows_the_seed_release(client, demo):

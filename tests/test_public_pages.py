@@ -7,7 +7,6 @@ import uuid
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
@@ -29,11 +28,6 @@ pytestmark = pytest.mark.django_db
 
 DAY = datetime.timedelta(days=1)
 BASE = datetime.datetime(2024, 3, 10, 9, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture
-def demo(db):
-    call_command("loaddata", "demo", verbosity=0)
 
 
 def text(client, url, status=200):
