@@ -6,6 +6,10 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from . import signals
+        # The editorial layer announces changes readers can see; the public
+        # site's page cache listens. Neither imports the other's receivers.
+        from newsroom.editorial import signals
+        from newsroom.site import cache
 
         signals.connect()
+        cache.connect()

@@ -6,6 +6,7 @@ genitive after a day or a preposition ("9 июня 2018", "с апреля 2005"
 the "E" format character gives; Chinese writes dates with digits and 年, 月, 日.
 """
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 
@@ -35,3 +36,11 @@ def month_year(value, *, after_preposition=False):
 def year(value):
     """A year on its own in the active language: "2005", "2005年"."""
     return date_format(value, _format_for(YEAR_FORMATS))
+
+
+def format_site_time(value):
+    """A moment in the site's time zone, with the zone named: “9 June 2018, 14:00 (UTC)”."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return f"{date_format(local, 'j F Y, H:i')} ({timezone.get_current_timezone_name()})"

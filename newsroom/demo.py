@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from .editorial import editing
 from .importing.service import DocumentImporter, sources_from_paths
 from .models import (
     Appointment,
@@ -215,7 +216,7 @@ SAMPLES = [
         "steps": [
             SUBMITTED,
             ("publish", datetime.datetime(2018, 6, 10, 9, 0, tzinfo=datetime.UTC), {}),
-            ("withdraw", datetime.datetime(2018, 6, 11, 9, 0, tzinfo=datetime.UTC), {"reason": WITHDRAWAL_REASON}),
+            ("withdraw", datetime.datetime(2018, 6, 11, 9, 0, tzinfo=datetime.UTC), {"comment": WITHDRAWAL_REASON}),
         ],
     },
 ]  # fmt: skip
@@ -271,8 +272,7 @@ def import_source_documents():
         release = PressRelease.objects.get(slug=result.slug)
         # A fixture built twice must come out the same: no random translation groups.
         release.translation_group = stable_translation_group(release.slug)
-        release.save(update_fields=["translation_group"], now=IMPORTED_AT)
-        releases[Path(result.name).name] = release
+        releases[Path(result.name).name] = editing.save_release(release, by=None, now=IMPORTED_AT)
     return releases
 
 
@@ -291,9 +291,16 @@ def apply_curation(release, spec, documents, editor):
     release.slug = spec["slug"]
     release.kind = spec["kind"]
     release.translation_group = stable_translation_group(spec["slug"])
-    release.save(now=IMPORTED_AT)
-    release.documents.set([documents[slug] for slug in spec["documents"]])
-    release.tags.set(spec["tags"])
+    editing.save_release(
+        release,
+        by=editor,
+        comment="Curated: slug, kind, topics and documents.",
+        links=[
+            editing.documents([documents[slug] for slug in spec["documents"]]),
+            editing.topics(spec["tags"]),
+        ],
+        now=IMPORTED_AT,
+    )
     published_at = spec.get("published_at")
     if published_at is not None:
         release.submit(editor, now=published_at)
@@ -302,7 +309,7 @@ def apply_curation(release, spec, documents, editor):
 
 def build_samples(organisations, editor):
     for spec in SAMPLES:
-        release = PressRelease.objects.create(
+        release = PressRelease(
             kind=PressRelease.Kind.NEWS,
             title=spec["title"],
             slug=spec["slug"],
@@ -313,10 +320,14 @@ def build_samples(organisations, editor):
             language="en",
             translation_group=stable_translation_group(spec["slug"]),
             created_at=SAMPLE_CREATED_AT,
-            updated_at=SAMPLE_CREATED_AT,
         )
-        release.organisations.set([organisations["sco"]])
-        release.tags.set(["sample"])
+        editing.save_release(
+            release,
+            by=editor,
+            comment="Sample release.",
+            links=[editing.organisations([organisations["sco"]]), editing.topics(["sample"])],
+            now=SAMPLE_CREATED_AT,
+        )
         for step, now, arguments in spec["steps"]:
             getattr(release, step)(editor, now=now, **arguments)
 

@@ -4,12 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from newsroom import sitemaps
-from newsroom.cache import cached_public_page
+from newsroom.site import sitemaps
+from newsroom.site.cache import cached_public_page
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("preview/", include("newsroom.preview_urls")),
+    path("preview/", include("newsroom.site.preview_urls")),
     path("sitemap.xml", cached_public_page(sitemaps.sitemap), name="sitemap"),
     path(
         "sitemap-<section>.xml",
@@ -25,7 +25,7 @@ urlpatterns = [
 
 # Public pages in English at the root, other languages under /ru/ and /zh-hans/.
 urlpatterns += i18n_patterns(
-    path("", include("newsroom.urls")),
+    path("", include("newsroom.site.urls")),
     prefix_default_language=False,
 )
 

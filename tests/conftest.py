@@ -49,6 +49,11 @@ def make_release(db):
         fields.update(overrides)
         if fields["status"] == PressRelease.Status.PUBLISHED and fields["publish_at"]:
             fields.setdefault("first_published_at", min(fields["publish_at"], timezone.now()))
+        if fields["status"] == PressRelease.Status.WITHDRAWN and fields.get("first_published_at"):
+            # What the withdraw step keeps of a release that was public.
+            fields.setdefault("public_title", fields["title"])
+            fields.setdefault("public_lead", fields["lead"])
+            fields.setdefault("public_at", fields["publish_at"] or fields["first_published_at"])
         return PressRelease.objects.create(**fields)
 
     return make

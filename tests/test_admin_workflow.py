@@ -412,7 +412,7 @@ def test_the_rendered_change_form_round_trips_with_its_inlines(
 def test_the_body_editor_offers_nothing_the_sanitiser_removes():
     from django_prose_editor.config import allowlist_from_extensions, expand_extensions
 
-    from newsroom.forms import BODY_EXTENSIONS
+    from newsroom.editorial.forms import BODY_EXTENSIONS
     from newsroom.sanitize import ALLOWED_TAGS
 
     offered = allowlist_from_extensions(expand_extensions(BODY_EXTENSIONS))["tags"]

@@ -30,6 +30,9 @@ STATES = {
         "publish_at": NOW - datetime.timedelta(days=3),
         "first_published_at": NOW - datetime.timedelta(days=3),
         "withdrawn_at": NOW - datetime.timedelta(days=1),
+        "public_title": "Public title tundrawick",
+        "public_lead": "Public lead tundrawick.",
+        "public_at": NOW - datetime.timedelta(days=3),
     },
 }
 
@@ -127,10 +130,13 @@ def test_hidden_release_own_urls_answer_404_or_410(client, hidden, state):
         assert marker not in response.content.decode().replace(f"release-{marker}", "")
 
 
-def test_withdrawn_page_shows_the_notice_but_not_the_text(client, hidden):
+def test_withdrawn_page_shows_the_notice_and_only_the_public_record(client, hidden):
     text = client.get("/news/release-tundrawick/").content.decode()
     assert "withdrawn" in text.lower()
-    assert "Body tundrawick" not in text and "Lead tundrawick" not in text
+    assert "Public title tundrawick" in text and "Public lead tundrawick." in text
+    # The row's own title and lead were written after; the body and photos never show.
+    assert "Release tundrawick" not in text and "Lead tundrawick." not in text
+    assert "Body tundrawick" not in text
     assert "photos/release-tundrawick" not in text
 
 

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom.editorial.previews import share_url
 from newsroom.models import ShareLink
-from newsroom.preview import share_url
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from newsroom.models import (
     Photo,
     PressRelease,
 )
-from newsroom.views import release_page_context
+from newsroom.site.context import release_page_context
 
 pytestmark = pytest.mark.django_db
 

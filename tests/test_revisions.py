@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from newsroom.editorial.revisions import diff_snapshots, release_versions, snapshot_of_version
 from newsroom.models import Participant, Person, PressRelease, WorkingCopy
-from newsroom.workflow import diff_snapshots, release_versions, snapshot_of_version
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsroom.models import PressRelease
-from newsroom.search import highlight, query_terms, search_releases
+from newsroom.site.search import highlight, query_terms, search_releases
 
 pytestmark = pytest.mark.django_db
 
@@ -40,15 +40,17 @@ def test_search_reads_no_html_markup_as_words(make_release):
     assert list(search_releases(PressRelease.objects.public(), "security council")) == [release]
 
 
-def test_search_sees_edits_at_once(make_release):
+def test_search_sees_edits_and_deletions_at_once(make_release):
     release = make_release(title="Old heading")
     release.title = "Fresh heading"
     release.save()
-    public = PressRelease.objects.public()
-    assert list(search_releases(public, "fresh")) == [release]
-    assert not search_releases(public, "old").exists()
-    release.delete()
-    assert not search_releases(public, "fresh").exists()
+    everything = PressRelease.objects.all()
+    assert list(search_releases(everything, "fresh")) == [release]
+    assert not search_releases(everything, "old").exists()
+    draft = make_release(title="Unwanted draft", status="draft", publish_at=None)
+    assert list(search_releases(everything, "unwanted")) == [draft]
+    draft.delete()
+    assert not search_releases(everything, "unwanted").exists()
 
 
 def test_search_page_lists_only_public_releases(client, make_release):

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from reversion.models import Version
 
+from newsroom.editorial import transitions
 from newsroom.models import PressRelease, PressReleaseTransition, StaleRelease
 
 pytestmark = pytest.mark.django_db
@@ -55,9 +56,9 @@ def release_in(make_release, make_organisation, contributor):
 
 def attempt(release, name, user):
     if name == "return_to_draft":
-        return release.return_to_draft(user, "Please name the venue.", now=NOW)
+        return release.return_to_draft(user, comment="Please name the venue.", now=NOW)
     if name == "withdraw":
-        return release.withdraw(user, "Issued in error.", now=NOW)
+        return release.withdraw(user, comment="Issued in error.", now=NOW)
     return getattr(release, name)(user, now=NOW)
 
 
@@ -102,7 +103,7 @@ def test_allowed_transitions_match_the_matrix(release_in, editor, contributor, o
     for state in STATES:
         release = release_in(state)
         for role, user in users.items():
-            assert set(release.allowed_transitions(user, now=NOW)) == ALLOWED.get(
+            assert set(transitions.allowed(release, user, now=NOW)) == ALLOWED.get(
                 (role, state), set()
             ), (role, state)
 
@@ -126,16 +127,18 @@ def test_a_body_of_empty_paragraphs_is_missing(make_release, make_organisation, 
         release.publish(editor, now=NOW)
 
 
-def test_first_publication_is_remembered_and_kept(release_in, editor):
+def test_publishing_again_after_a_restore_is_a_new_publication(release_in, editor):
     release = release_in("in_review")
     release.publish(editor, now=NOW)
     assert release.first_published_at == NOW
-    release.withdraw(editor, "Wrong figures.", now=NOW + HOUR)
+    release.withdraw(editor, comment="Wrong figures.", now=NOW + HOUR)
     release.restore_to_draft(editor, now=NOW + 2 * HOUR)
+    assert PressRelease.objects.get(pk=release.pk).first_published_at is None
     release.publish(editor, now=NOW + 3 * HOUR)
     stored = PressRelease.objects.get(pk=release.pk)
-    assert stored.first_published_at == NOW
-    assert stored.publish_at == NOW + 3 * HOUR
+    assert stored.first_published_at == stored.publish_at == NOW + 3 * HOUR
+    # The record of the earlier publication stays for the next withdrawal notice.
+    assert stored.public_at == NOW
 
 
 def test_scheduled_release_appears_at_its_time_without_a_job(release_in, editor):
@@ -177,15 +180,15 @@ def test_a_schedule_time_in_the_past_is_refused(release_in, editor):
 def test_returning_to_draft_needs_a_comment(release_in, editor):
     release = release_in("in_review")
     with pytest.raises(ValidationError, match="what the author should change"):
-        release.return_to_draft(editor, "  ", now=NOW)
+        release.return_to_draft(editor, comment="  ", now=NOW)
     assert PressRelease.objects.get(pk=release.pk).status == "in_review"
 
 
 def test_withdrawing_needs_a_reason_and_shows_it(release_in, editor, client):
     release = release_in("published")
     with pytest.raises(ValidationError, match="reason"):
-        release.withdraw(editor, "", now=NOW)
-    release.withdraw(editor, "The meeting was postponed.", now=NOW)
+        release.withdraw(editor, comment="", now=NOW)
+    release.withdraw(editor, comment="The meeting was postponed.", now=NOW)
     stored = PressRelease.objects.get(pk=release.pk)
     assert stored.withdrawal_reason == "The meeting was postponed."
     assert stored.withdrawn_at == NOW
@@ -194,13 +197,13 @@ def test_withdrawing_needs_a_reason_and_shows_it(release_in, editor, client):
 
 def test_withdrawing_a_scheduled_release_leaves_no_trace_of_publication(release_in, editor):
     release = release_in("scheduled")
-    release.withdraw(editor, "Embargo cancelled.", now=NOW)
+    release.withdraw(editor, comment="Embargo cancelled.", now=NOW)
     assert not PressRelease.objects.get(pk=release.pk).was_public()
 
 
 def test_pulling_back_a_scheduled_release_takes_it_off_the_schedule(release_in, editor):
     release = release_in("scheduled")
-    release.return_to_draft(editor, "Wait for the signed text.", now=NOW)
+    release.return_to_draft(editor, comment="Wait for the signed text.", now=NOW)
     stored = PressRelease.objects.get(pk=release.pk)
     assert (stored.status, stored.publish_at, stored.first_published_at) == ("draft", None, None)
     assert stored not in PressRelease.objects.public(now=NOW + 48 * HOUR)

@@ -9,11 +9,13 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from newsroom.models import Participant, PressRelease
+from newsroom.editorial import editing
+from newsroom.models import PressRelease
 
 from .parser import DocumentError, max_document_bytes, parse_document
 from .recogniser import Recogniser
@@ -273,6 +275,8 @@ class DocumentImporter:
                 self._write(existing, parsed, recognition, result.slug)
         except DatabaseError as error:
             result.outcome, result.reason = FAILED, f"could not be saved ({error})"
+        except ValidationError as error:
+            result.outcome, result.reason = FAILED, " ".join(error.messages)
         return result
 
     def _write(self, release, parsed, recognition, slug):
@@ -287,18 +291,13 @@ class DocumentImporter:
         release.dateline_place = parsed.dateline_place
         release.language = parsed.language
         release.source_hash = parsed.source_hash
-        release.updated_at = now
-        release.save()
-        if created:
-            # A new release has no links to compare with: skip the queries set() makes.
-            release.organisations.add(*recognition.organisations)
-        else:
-            release.organisations.set(recognition.organisations)
-            release.participants.all().delete()
-        Participant.objects.bulk_create(
-            Participant(
-                release=release, person=link.person, office=link.office, role=link.role, order=order
-            )
-            for order, link in enumerate(recognition.participants, start=1)
+        return editing.save_release(
+            release,
+            by=self.by,
+            comment="Imported from a document." if created else "Re-imported from a document.",
+            links=[
+                editing.organisations(recognition.organisations),
+                editing.participants(editing.participant_rows(recognition.participants)),
+            ],
+            now=now,
         )
-        return release

@@ -1,8 +1,12 @@
-"""Full-text index of releases for public search (see newsroom/search.py).
+"""Full-text index of releases for public search (see newsroom/site/search.py).
 
 SQLite: an FTS5 table over title, lead and body, kept current by triggers so
 that every write (admin, fixtures, bulk updates) reaches it. PostgreSQL: a GIN
 index on the same text. Other databases search by substring.
+
+SQLite rebuilds a table to add most columns, and the rebuild drops these
+triggers: a later migration that adds columns to the release table takes the
+index down first and builds it again after (as 0005 does).
 """
 
 from django.db import migrations

@@ -6,9 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorFormField
 
-from .models import TRANSITIONS, PressRelease, ShareLink, StaleRelease
-from .sanitize import clean_body_html
-from .workflow import diff_snapshots, snapshot_of_release, snapshot_of_values
+from newsroom.models import PressRelease, ShareLink, StaleRelease
+from newsroom.sanitize import clean_body_html
+
+from . import transitions
+from .revisions import diff_snapshots, snapshot_of_release, snapshot_of_values
 
 # The editor offers exactly what ``sanitize.ALLOWED_TAGS`` keeps, so nothing an
 # editor formats disappears on save.
@@ -161,28 +163,25 @@ class PressReleaseAdminForm(forms.ModelForm):
         name = self.requested_transition
         if name is None:
             return
-        transition = TRANSITIONS.get(name)
         user = self.request.user if self.request else None
+        at = self.cleaned_data.get("schedule_at") if name == "publish" else None
         try:
-            self.instance.check_transition(
+            transitions.check(
+                self.instance,
                 name,
                 user,
-                at=self.cleaned_data.get("schedule_at"),
-                organisations=self.cleaned_data.get("organisations"),
+                comment=self.cleaned_data.get("transition_comment", ""),
+                at=at,
             )
+            if name == "publish":
+                transitions.check_publishable(
+                    self.instance, at=at, organisations=self.cleaned_data.get("organisations")
+                )
         except PermissionDenied as error:
             self.add_error(None, str(error) or "You may not do that.")
-            return
         except ValidationError as error:
-            self.add_error(None, error.messages)
-            return
-        if transition.needs_comment and not self.cleaned_data.get("transition_comment", "").strip():
-            self.add_error(
-                "transition_comment",
-                "Say what the author should change."
-                if name == "return_to_draft"
-                else "Give the reason readers will see.",
-            )
+            field = "transition_comment" if error.code == "comment" else None
+            self.add_error(field, error.messages)
 
 
 class ShareLinkForm(forms.ModelForm):

@@ -1,7 +1,7 @@
 """Revisions of releases: what each one held, how two differ, and restoring one.
 
 Every save of a release stores a django-reversion revision that follows its
-participants and tags, so a revision is a full picture of the release as an
+participants, photos and tags, so a revision is a full picture of the release as an
 editor saw it. Restoring never touches a live release: its old content comes
 back as a separate draft that replaces the live one only when published.
 """
@@ -11,7 +11,6 @@ import re
 import uuid
 from dataclasses import dataclass
 
-import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.utils.html import strip_tags
@@ -19,25 +18,10 @@ from django.utils.text import slugify
 from reversion.models import Version
 from taggit.models import Tag
 
-from .models import (
-    Office,
-    Organisation,
-    Participant,
-    Person,
-    PressRelease,
-    WorkingCopy,
-    format_site_time,
-)
+from newsroom.models import Office, Organisation, Participant, Person, Photo, PressRelease
 
-CONTENT_FIELDS = [
-    "kind",
-    "title",
-    "lead",
-    "body",
-    "dateline_place",
-    "dateline_date",
-    "correction_note",
-]
+from . import editing, transitions
+
 COMPARED = [
     ("title", "Title"),
     ("lead", "Lead"),
@@ -93,7 +77,7 @@ def _related_rows(version, model):
     for related in version.revision.version_set.all():
         if related.content_type_id == content_type.pk:
             rows.append({"id": int(related.object_id), **related.field_dict})
-    if model is Participant:
+    if model in (Participant, Photo):
         rows = [row for row in rows if str(row["release_id"]) == version.object_id]
     return rows
 
@@ -171,42 +155,25 @@ def diff_snapshots(old, new):
     return diffs
 
 
-def copy_content(*, source, target):
-    """Give ``target`` the content of ``source``: fields, links, topics and participants."""
-    for field in CONTENT_FIELDS:
-        setattr(target, field, getattr(source, field))
-    target.organisations.set(source.organisations.all())
-    target.documents.set(source.documents.all())
-    target.tags.set([tag.name for tag in source.tags.all()])
-    replace_participants(
-        target, source.participants.values("person_id", "office_id", "role", "order")
-    )
-
-
 def restore_revision(release, version, by):
-    """Bring back the content of ``version``.
+    """Bring back the content of ``version``; returns the release that now holds it.
 
     A release readers can see (or will see at its scheduled time) stays as it
-    is; the old content becomes a new draft that replaces it when published.
-    Anything else takes the old content in place. Returns the release that
-    now holds the restored content.
+    is; the old content becomes a new draft, a working copy, that replaces it
+    when published. Anything else takes the old content in place.
     """
     if int(version.object_id) != release.pk:
         raise PermissionDenied("That revision belongs to another release.")
-    if not release.can_edit(by):
+    if not transitions.can_edit(release, by):
         raise PermissionDenied("You may not edit this release.")
-    # One revision records the restored content with its participants and topics.
-    with reversion.create_revision(manage_manually=True):
-        target = _restore(release, version, by)
-        reversion.set_user(by)
-        reversion.set_comment(
-            f"Restored the revision of {format_site_time(version.revision.date_created)}."
-        )
-        reversion.add_to_revision(target)
-    return target
-
-
-def _restore(release, version, by):
+    fields = version.field_dict
+    links = [
+        editing.organisations(fields.get("organisations") or []),
+        editing.documents(fields.get("documents") or []),
+        editing.topics(row["name"] for row in _related_rows(version, Tag)),
+        editing.participants(_surviving_participants(_related_rows(version, Participant))),
+        editing.photos(_photo_rows(version, release)),
+    ]
     if release.status == PressRelease.Status.PUBLISHED:
         target = PressRelease(
             slug=_draft_slug(release.slug),
@@ -214,42 +181,44 @@ def _restore(release, version, by):
             translation_group=uuid.uuid4(),
             created_by=by,
         )
+        links.append(editing.working_copy_of(release, restored_from=version.revision.date_created))
     else:
         target = release
-    fields = version.field_dict
-    for field in CONTENT_FIELDS:
+    for field in editing.CONTENT_FIELDS:
         if field in fields:
             setattr(target, field, fields[field])
-    target.save(by=by)
-    if target is not release:
-        WorkingCopy.objects.create(
-            draft=target, live=release, restored_from=version.revision.date_created
-        )
-    target.organisations.set(fields.get("organisations") or [])
-    target.documents.set(fields.get("documents") or [])
-    target.tags.set([row["name"] for row in _related_rows(version, Tag)])
-    replace_participants(target, _related_rows(version, Participant))
-    return target
-
-
-def replace_participants(release, rows):
-    """Give ``release`` the participants described by ``rows`` (ids, role, order)."""
-    release.participants.all().delete()
-    rows = list(rows)
-    # People or offices deleted since a revision was saved cannot come back.
-    people = Person.objects.in_bulk([row["person_id"] for row in rows if row["person_id"]])
-    offices = Office.objects.in_bulk([row["office_id"] for row in rows if row["office_id"]])
-    Participant.objects.bulk_create(
-        Participant(
-            release=release,
-            person_id=row["person_id"] if row["person_id"] in people else None,
-            office_id=row["office_id"] if row["office_id"] in offices else None,
-            role=row["role"],
-            order=row["order"],
-        )
-        for row in rows
-        if row["person_id"] in people or row["office_id"] in offices
+    return editing.save_release(
+        target, by=by, comment=editing.describe_restore(version), links=links
     )
+
+
+def _photo_rows(version, release):
+    """The photos a revision recorded; revisions from before photos were recorded keep the
+    release's present photos rather than dropping them."""
+    rows = _related_rows(version, Photo)
+    if not rows:
+        return list(release.photos.values(*editing.PHOTO_FIELDS))
+    # A revision holds the image as a stored file; the new row points at the same file.
+    return [
+        {field: getattr(row[field], "name", row[field]) for field in editing.PHOTO_FIELDS}
+        for row in rows
+    ]
+
+
+def _surviving_participants(rows):
+    """Participant rows whose person or office still exists (deleted ones cannot come back)."""
+    people = Person.objects.in_bulk([row["person_id"] for row in rows if row.get("person_id")])
+    offices = Office.objects.in_bulk([row["office_id"] for row in rows if row.get("office_id")])
+    return [
+        {
+            "person_id": row["person_id"] if row.get("person_id") in people else None,
+            "office_id": row["office_id"] if row.get("office_id") in offices else None,
+            "role": row["role"],
+            "order": row["order"],
+        }
+        for row in rows
+        if row.get("person_id") in people or row.get("office_id") in offices
+    ]
 
 
 def _draft_slug(slug):

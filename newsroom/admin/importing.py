@@ -14,19 +14,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Max
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import strip_tags
 
-from .importing.parser import max_document_bytes
-from .importing.recogniser import Recogniser
-from .importing.service import DocumentImporter, upload_source
-from .models import Participant, PressRelease
-
-IMPORT_PERMISSIONS = ("newsroom.add_pressrelease", "newsroom.publish_pressrelease")
+from newsroom import permissions
+from newsroom.editorial import editing
+from newsroom.importing.parser import max_document_bytes
+from newsroom.importing.recogniser import Recogniser
+from newsroom.importing.service import DocumentImporter, upload_source
+from newsroom.models import PressRelease
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -130,7 +128,7 @@ class ImportDocumentsAdminMixin:
 
     def has_import_permission(self, request):
         """Bulk imports are an editor's task: they need add and publish permission."""
-        return request.user.has_perms(IMPORT_PERMISSIONS)
+        return request.user.has_perms(permissions.IMPORT_RELEASES)
 
     def import_documents_view(self, request):
         if not self.has_import_permission(request):
@@ -188,7 +186,7 @@ class ImportDocumentsAdminMixin:
             request.POST if posted else None, organisations=organisations, participants=participants
         )
         if posted and form.is_valid():
-            added = self._add_links(release, form)
+            added = self._add_links(release, form, request.user)
             self.log_change(request, release, f"Added suggested links: {added}.")
             messages.success(request, f"Added {added}.")
             return HttpResponseRedirect(self._change_url(release.pk))
@@ -203,16 +201,14 @@ class ImportDocumentsAdminMixin:
         }
         return TemplateResponse(request, self.suggest_links_template, context)
 
-    @transaction.atomic
-    def _add_links(self, release, form):
+    def _add_links(self, release, form, by):
         organisations = [form.organisation_choices[k] for k in form.cleaned_data["organisations"]]
         links = [form.participant_choices[k] for k in form.cleaned_data["participants"]]
-        release.organisations.add(*organisations)
-        last = release.participants.aggregate(last=Max("order"))["last"] or 0
-        Participant.objects.bulk_create(
-            Participant(
-                release=release, person=link.person, office=link.office, role=link.role, order=order
-            )
-            for order, link in enumerate(links, start=last + 1)
+        added = f"{len(organisations)} organisations and {len(links)} participants"
+        editing.save_release(
+            release,
+            by=by,
+            comment=f"Added suggested links: {added}.",
+            links=[editing.add_organisations(organisations), editing.add_participants(links)],
         )
-        return f"{len(organisations)} organisations and {len(links)} participants"
+        return added

@@ -1,16 +1,16 @@
-"""The read-only JSON API of public releases (DESIGN.md, "JSON API")."""
+"""The read-only JSON API of public releases (docs/architecture.md, "JSON API")."""
 
 from collections import defaultdict
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from .models import Organisation, Participant, PressRelease
+from newsroom.models import Organisation, PressRelease
+
+from .params import query_param
 from .search import search_releases
-from .views import query_param, release_url
 
 PAGE_SIZE = 20
 
@@ -27,20 +27,7 @@ def not_found(detail=None):
 
 
 def api_releases():
-    return (
-        PressRelease.objects.public()
-        .prefetch_related(
-            "tags",
-            "organisations",
-            Prefetch(
-                "participants",
-                queryset=Participant.objects.select_related(
-                    "person", "office__organisation"
-                ).prefetch_related("office__appointments__person"),
-            ),
-        )
-        .order_by("-publish_at", "-pk")
-    )
+    return PressRelease.objects.public().for_api().order_by("-publish_at", "-pk")
 
 
 def translations_of(releases):
@@ -64,7 +51,7 @@ def translations_of(releases):
 def serialise_release(release, request, translations):
     return {
         "slug": release.slug,
-        "url": request.build_absolute_uri(release_url(release)),
+        "url": request.build_absolute_uri(release.get_canonical_url()),
         "kind": release.kind,
         "title": release.title,
         "lead": release.lead,
@@ -91,7 +78,10 @@ def serialise_release(release, request, translations):
             for participant in release.participants.all()
         ],
         "translations": [
-            {"language": other.language, "url": request.build_absolute_uri(release_url(other))}
+            {
+                "language": other.language,
+                "url": request.build_absolute_uri(other.get_canonical_url()),
+            }
             for other in sorted(translations, key=lambda other: other.language)
         ],
     }

@@ -7,8 +7,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext_lazy as _
 
-from .models import Organisation, PressRelease
-from .views import public_topics, release_url
+from newsroom.models import Organisation, PressRelease
 
 FEED_SIZE = 30
 
@@ -48,7 +47,7 @@ class ReleaseFeed(Feed):
         return item.title
 
     def item_link(self, item):
-        return release_url(item)
+        return item.get_canonical_url()
 
     def item_description(self, item):
         content = self.item_content(item)
@@ -97,7 +96,7 @@ class TopicFeed(ScopedFeed):
     release_field = "tags"
 
     def get_object(self, request, slug):
-        return get_object_or_404(public_topics(), slug=slug)
+        return get_object_or_404(PressRelease.objects.public().topics(), slug=slug)
 
     def link(self, obj):
         return reverse("newsroom:topic_detail", kwargs={"slug": obj.slug})

@@ -1,11 +1,13 @@
 """Whole-page caching of the public site with conditional GET.
 
 Every cached page is stored under a key made of a *content version*, the
-language and the full URL. The version changes when anything shown on the
-public site is saved or deleted (see ``signals.py``) and when the next
-scheduled release comes due, so no page outlives the content it shows and no
-job has to run at the embargo time. The version state itself costs no query
-on a cache hit: it remembers the time of the next scheduled release.
+language and the full URL. The version changes when the editorial layer
+announces ``public_content_changed`` (something readers can see changed) and
+when the next scheduled release comes due, so no page outlives the content
+it shows and no job has to run at the embargo time. Saving a draft, a
+release in review or a scheduled one announces nothing and keeps every page.
+The version state costs no query on a cache hit: it remembers the time of
+the next scheduled release, which ``embargo_changed`` brings up to date.
 """
 
 import hashlib
@@ -18,6 +20,9 @@ from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
+
+from newsroom.editorial.signals import embargo_changed, public_content_changed
+from newsroom.models import PressRelease
 
 STATE_KEY = "newsroom:public:state"
 PAGE_TIMEOUT = 60 * 60 * 24
@@ -36,17 +41,18 @@ KEPT_HEADERS = (
 )
 
 
-def _new_state(now=None):
-    from .models import PressRelease
-
-    now = now or timezone.now()
-    next_due = (
+def _next_due(now):
+    return (
         PressRelease.objects.scheduled(now=now)
         .order_by("publish_at")
         .values_list("publish_at", flat=True)
         .first()
     )
-    return {"version": uuid.uuid4().hex, "changed_at": now, "next_due": next_due}
+
+
+def _new_state(now=None):
+    now = now or timezone.now()
+    return {"version": uuid.uuid4().hex, "changed_at": now, "next_due": _next_due(now)}
 
 
 def public_state(now=None):
@@ -59,9 +65,21 @@ def public_state(now=None):
     return state
 
 
-def invalidate_public_pages():
+def invalidate_public_pages(**kwargs):
     """Forget every cached public page: the next request starts a new content version."""
     cache.delete(STATE_KEY)
+
+
+def reschedule_public_pages(**kwargs):
+    """Keep the cached pages, but learn when the next scheduled release comes due."""
+    state = cache.get(STATE_KEY)
+    if state is not None:
+        cache.set(STATE_KEY, {**state, "next_due": _next_due(timezone.now())}, None)
+
+
+def connect():
+    public_content_changed.connect(invalidate_public_pages, dispatch_uid="newsroom-page-cache")
+    embargo_changed.connect(reschedule_public_pages, dispatch_uid="newsroom-page-cache-embargo")
 
 
 def page_timeout():

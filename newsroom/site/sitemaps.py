@@ -5,8 +5,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import reverse
 from django.utils.functional import cached_property
 
-from .models import Document, Organisation, Person, PressRelease
-from .views import public_topics, release_url
+from newsroom.models import Document, Organisation, Person, PressRelease
 
 
 class ReleaseSitemap(Sitemap):
@@ -21,7 +20,7 @@ class ReleaseSitemap(Sitemap):
         )
 
     def location(self, item):
-        return release_url(item)
+        return item.get_canonical_url()
 
     def lastmod(self, item):
         return max(item.updated_at, item.publish_at)
@@ -72,7 +71,7 @@ class TopicSitemap(Sitemap):
     priority = 0.4
 
     def items(self):
-        return public_topics().order_by("slug")
+        return PressRelease.objects.public().topics().order_by("slug")
 
     def location(self, item):
         return reverse("newsroom:topic_detail", kwargs={"slug": item.slug})

@@ -1,4 +1,10 @@
-import reversion
+"""The release admin: the editor, its workflow steps, bulk actions, revisions and share links.
+
+Every save goes through ``newsroom.editorial.editing.save_release`` together
+with the form's links, its inlines and the step the editor chose
+(docs/architecture.md, "The write path").
+"""
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
@@ -8,85 +14,37 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from .admin_import import ImportDocumentsAdminMixin
-from .forms import PressReleaseAdminForm, ShareLinkForm
-from .models import (
-    TRANSITIONS,
-    Appointment,
-    Document,
-    Office,
-    Organisation,
-    OrganisationRelation,
+from newsroom import permissions
+from newsroom.dates import format_site_time
+from newsroom.editorial import editing, transitions
+from newsroom.editorial.forms import PressReleaseAdminForm, ShareLinkForm
+from newsroom.editorial.previews import share_url
+from newsroom.editorial.revisions import (
+    diff_snapshots,
+    release_versions,
+    restore_revision,
+    snapshot_of_version,
+)
+from newsroom.editorial.transitions import TRANSITIONS, TransitionInvalid, TransitionNotAllowed
+from newsroom.models import (
     Participant,
-    Person,
     Photo,
     PressRelease,
     PressReleaseTransition,
+    PublicRecordProtected,
     ShareLink,
     StaleRelease,
-    TransitionInvalid,
-    TransitionNotAllowed,
-    format_site_time,
 )
-from .preview import render_preview, share_url
-from .workflow import diff_snapshots, release_versions, restore_revision, snapshot_of_version
+from newsroom.site.previews import render_preview
 
-
-class OrganisationRelationInline(admin.TabularInline):
-    model = OrganisationRelation
-    fk_name = "organisation"
-    extra = 0
-    autocomplete_fields = ["other", "basis"]
-
-
-@admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "kind", "parent"]
-    list_filter = ["kind"]
-    search_fields = ["name", "short_name"]
-    prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["parent"]
-    inlines = [OrganisationRelationInline]
-
-
-@admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "date"]
-    list_filter = ["kind"]
-    search_fields = ["title", "summary"]
-    prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["parties"]
-
-
-class AppointmentInline(admin.TabularInline):
-    model = Appointment
-    extra = 0
-    autocomplete_fields = ["office", "person"]
-
-
-@admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-    inlines = [AppointmentInline]
-
-
-@admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
-    list_display = ["title", "organisation"]
-    list_filter = ["organisation"]
-    search_fields = ["title", "organisation__name", "organisation__short_name"]
-    prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["organisation"]
-    inlines = [AppointmentInline]
+from .importing import ImportDocumentsAdminMixin
 
 
 class ReleaseChildInline:
     """Participants and photos are editable exactly when their release is."""
 
     def _release_editable(self, request, obj):
-        return obj is None or obj.can_edit(request.user)
+        return obj is None or transitions.can_edit(obj, request.user)
 
     def has_add_permission(self, request, obj=None):
         return self._release_editable(request, obj) and super().has_add_permission(request, obj)
@@ -238,13 +196,25 @@ class PressReleaseAdmin(ImportDocumentsAdminMixin, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         if obj is None:
             return super().has_change_permission(request)
-        return obj.can_edit(request.user)
+        return transitions.can_edit(obj, request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        # A release readers have seen is withdrawn, never deleted: no button, no bulk delete.
+        if obj is not None and obj.was_ever_public():
+            return False
+        return super().has_delete_permission(request, obj)
 
     def has_publish_permission(self, request):
-        return request.user.has_perm("newsroom.publish_pressrelease")
+        return request.user.has_perm(permissions.PUBLISH_RELEASE)
 
     def has_withdraw_permission(self, request):
-        return request.user.has_perm("newsroom.withdraw_pressrelease")
+        return request.user.has_perm(permissions.WITHDRAW_RELEASE)
+
+    def delete_queryset(self, request, queryset):
+        try:
+            super().delete_queryset(request, queryset)
+        except PublicRecordProtected as error:
+            raise PermissionDenied(error.messages[0]) from error
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -257,13 +227,12 @@ class PressReleaseAdmin(ImportDocumentsAdminMixin, admin.ModelAdmin):
         if request.method != "POST":
             return super().changeform_view(request, object_id, form_url, extra_context)
         try:
-            with reversion.create_revision(manage_manually=True):
-                reversion.set_user(request.user)
-                return super().changeform_view(request, object_id, form_url, extra_context)
+            return super().changeform_view(request, object_id, form_url, extra_context)
         except (StaleRelease, TransitionInvalid, TransitionNotAllowed) as error:
-            # Someone acted between the form's checks and the save; the whole
-            # submission was rolled back. Showing the form again lets its checks
-            # explain what happened with the typed text still in place.
+            # Someone acted between the form's checks and the write, or the
+            # write refused the step; the whole submission was rolled back.
+            # Showing the form again lets its checks explain what happened
+            # with the typed text still in place.
             if not getattr(request, "_workflow_retried", False):
                 request._workflow_retried = True
                 return self.changeform_view(request, object_id, form_url, extra_context)
@@ -280,38 +249,50 @@ class PressReleaseAdmin(ImportDocumentsAdminMixin, admin.ModelAdmin):
             "workflow_state": self.state_badge(release),
             "workflow_transitions": [
                 (name, TRANSITIONS[name])
-                for name in release.allowed_transitions(request.user)
-                if release.can_edit(request.user)
+                for name in transitions.allowed(release, request.user)
+                if transitions.can_edit(release, request.user)
             ],
             "site_time_zone": timezone.get_current_timezone_name(),
         }
 
     def save_model(self, request, obj, form, change):
-        obj.save(by=request.user)
+        # The release is written in save_related, together with its links and
+        # inlines, by the one write path.
+        pass
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
         release = form.instance
         name = form.requested_transition
-        if name:
-            comment = form.cleaned_data.get("transition_comment", "")
-            self._run_transition(release, name, request.user, comment, form)
-            request._workflow_done = TRANSITIONS[name].past
-        reversion.set_comment((name and TRANSITIONS[name].label) or "Saved")
-        reversion.add_to_revision(release)
-
-    def _run_transition(self, release, name, user, comment, form):
-        if name == "publish":
-            release.publish(user, at=form.cleaned_data.get("schedule_at"), comment=comment)
-        elif name in {"return_to_draft", "withdraw"}:
-            getattr(release, name)(user, comment)
+        comment = form.cleaned_data.get("transition_comment", "") if name else ""
+        at = form.cleaned_data.get("schedule_at") if name == "publish" else None
+        links = editing.form_links(
+            form, formsets, lambda formset: self.save_formset(request, form, formset, change)
+        )
+        if name == "publish" and release.replaces() is not None:
+            editing.save_release(release, by=request.user, links=links)
+            request._workflow_live = editing.publish_working_copy(
+                release, request.user, comment=comment, at=at
+            )
         else:
-            getattr(release, name)(user, comment=comment)
+            editing.save_release(
+                release, by=request.user, comment=comment, links=links, step=name, at=at
+            )
+        if name:
+            request._workflow_done = TRANSITIONS[name].past
 
     def response_change(self, request, obj):
+        live = getattr(request, "_workflow_live", None)
+        if live is not None:
+            # The working copy is gone: its content is now the live release's.
+            self.message_user(
+                request,
+                f"“{live}” was published with the restored content: now {live.state_label()}.",
+            )
+            return HttpResponseRedirect(
+                reverse("admin:newsroom_pressrelease_change", args=[live.pk])
+            )
         done = getattr(request, "_workflow_done", None)
         if done:
-            obj.refresh_from_db()
             self.message_user(request, f"“{obj}” was {done}: now {obj.state_label()}.")
         return super().response_change(request, obj)
 
@@ -427,7 +408,7 @@ class PressReleaseAdmin(ImportDocumentsAdminMixin, admin.ModelAdmin):
             diff=diff,
             older=older,
             newer=newer,
-            can_restore=release.can_edit(request.user),
+            can_restore=transitions.can_edit(release, request.user),
         )
 
     def restore_view(self, request, object_id, version_id):

@@ -1,21 +1,11 @@
 """The public site. Every view starts from ``PressRelease.objects.public()``."""
 
-import json
-
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.templatetags.static import static
-from django.utils import timezone, translation
-from django.utils.html import strip_tags
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
-from taggit.models import Tag
 
-from .diagram import relation_diagram
-from .models import (
+from newsroom.models import (
     Appointment,
     Document,
     Organisation,
@@ -24,174 +14,13 @@ from .models import (
     Person,
     PressRelease,
 )
+
+from .context import release_page_context
+from .diagram import relation_diagram
+from .params import query_param, query_without_page
 from .search import highlight, query_terms, search_releases
 
 PAGE_SIZE = 20
-RELATED_COUNT = 4
-# Open Graph wants language_TERRITORY locales.
-OG_LOCALES = {"en": "en_GB", "ru": "ru_RU", "zh-hans": "zh_CN"}
-
-
-def query_param(request, name, limit=200):
-    """A query-string value, trimmed and cut to ``limit``.
-
-    PostgreSQL refuses NUL characters; they become U+FFFD, which matches nothing.
-    """
-    return request.GET.get(name, "").replace("\x00", "\ufffd").strip()[:limit]
-
-
-def public_topics():
-    """Topics carried by at least one public release; others do not exist for readers."""
-    return Tag.objects.filter(pressrelease__in=PressRelease.objects.public()).distinct()
-
-
-def release_url(release):
-    """A release's address under its own language's prefix: its canonical URL."""
-    with translation.override(release.language):
-        return release.get_absolute_url()
-
-
-def absolute(request, url):
-    return request.build_absolute_uri(url) if request is not None else url
-
-
-def json_ld(data):
-    """``data`` as JSON safe to place inside a <script> element."""
-    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
-    escapes = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-    return mark_safe(text.translate(escapes))
-
-
-def news_article(release, *, request, url, translations):
-    photos = list(release.photos.all())
-    data = {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": release.title,
-        "description": release.lead,
-        "inLanguage": release.language,
-        "url": url,
-        "mainEntityOfPage": url,
-        "dateline": release.dateline,
-        "datePublished": release.publish_at,
-        "dateModified": max(filter(None, [release.updated_at, release.publish_at])),
-        # Search engines want an image for every article: the logo stands in for a photo.
-        "image": [absolute(request, photo.image.url) for photo in photos]
-        or [absolute(request, static("img/logo.svg"))],
-        "publisher": {
-            "@type": "Organization",
-            "name": _("Press office"),
-            "logo": {"@type": "ImageObject", "url": absolute(request, static("img/logo.svg"))},
-        },
-        "about": [
-            {
-                "@type": "Organization",
-                "name": organisation.name,
-                "url": absolute(request, organisation.get_absolute_url()),
-            }
-            | ({"alternateName": organisation.short_name} if organisation.short_name else {})
-            for organisation in release.organisations.all()
-        ],
-        "keywords": [tag.name for tag in release.tags.all()],
-        "workTranslation": [
-            {"@type": "NewsArticle", "inLanguage": other.language, "url": absolute(request, u)}
-            for other, u in translations
-        ],
-    }
-    return json_ld({key: value for key, value in data.items() if value not in (None, "", [])})
-
-
-PAGE_PREFETCHES = {"tags", "organisations", "documents", "photos", "participants"}
-
-
-def with_page_prefetches(releases):
-    """``for_detail()`` plus the offices that participants named without one held."""
-    return releases.for_detail().prefetch_related(
-        "participants__person__appointments__office__organisation"
-    )
-
-
-def office_held(participant, day):
-    """The office shown beside a participant: the one given, or the one held on ``day``."""
-    if participant.office is not None or participant.person is None or day is None:
-        return participant.office
-    for appointment in participant.person.appointments.all():
-        if appointment.covers(day):
-            return appointment.office
-    return None
-
-
-def adjacent_release(public, release, *, newer):
-    """The public release published just after (``newer``) or just before ``release``."""
-    step, order = ("gt", ("publish_at", "pk")) if newer else ("lt", ("-publish_at", "-pk"))
-    return (
-        public.filter(
-            Q(**{f"publish_at__{step}": release.publish_at})
-            | Q(publish_at=release.publish_at, **{f"pk__{step}": release.pk})
-        )
-        .order_by(*order)
-        .first()
-    )
-
-
-def release_page_context(release, *, request=None, now=None):
-    """Everything ``newsroom/release_detail.html`` shows about ``release``.
-
-    The public release page and the staff preview both build their context
-    here. Related releases, translations and previous/next come from
-    ``public(now)`` only, whatever the state of ``release`` itself.
-    """
-    now = now or timezone.now()
-    prefetched = getattr(release, "_prefetched_objects_cache", {})
-    if not prefetched.keys() >= PAGE_PREFETCHES:
-        release = with_page_prefetches(PressRelease.objects.all()).get(pk=release.pk)
-    public = PressRelease.objects.public(now=now)
-
-    organisation_ids = [organisation.pk for organisation in release.organisations.all()]
-    tag_ids = [tag.pk for tag in release.tags.all()]
-    related = list(
-        public.filter(
-            pk__in=public.filter(
-                Q(organisations__in=organisation_ids) | Q(tags__in=tag_ids)
-            ).values("pk")
-        )
-        .exclude(translation_group=release.translation_group)
-        .order_by("-publish_at", "-pk")[:RELATED_COUNT]
-    )
-    translations = [
-        (other, release_url(other))
-        for other in public.filter(translation_group=release.translation_group)
-        .exclude(pk=release.pk)
-        .order_by("language")
-    ]
-    if release.publish_at is not None:
-        previous_release = adjacent_release(public, release, newer=False)
-        next_release = adjacent_release(public, release, newer=True)
-    else:
-        previous_release = public.order_by("-publish_at", "-pk").first()
-        next_release = None
-
-    url = absolute(request, release_url(release))
-    photos = list(release.photos.all())
-    participants = [
-        (participant, participant.resolved_person, office_held(participant, release.dateline_date))
-        for participant in release.participants.all()
-    ]
-    return {
-        "release": release,
-        "participants": participants,
-        "canonical_url": url,
-        "og_locale": OG_LOCALES.get(release.language, release.language),
-        "og_image": absolute(request, photos[0].image.url) if photos else "",
-        "related_releases": related,
-        "translations": translations,
-        "hreflang_alternates": [(release.language, url)]
-        + [(other.language, absolute(request, u)) for other, u in translations],
-        "previous_release": previous_release,
-        "next_release": next_release,
-        "json_ld": news_article(release, request=request, url=url, translations=translations),
-        "description": strip_tags(release.lead)[:300],
-    }
 
 
 class PublicReleaseMixin:
@@ -253,7 +82,7 @@ class NewsListView(PublicReleaseMixin, ListView):
         context.update(
             filters=self.filters(),
             kinds=PressRelease.Kind.choices,
-            topics=public_topics().order_by("name"),
+            topics=PressRelease.objects.public().topics().order_by("name"),
             organisations=Organisation.objects.filter(releases__in=public)
             .distinct()
             .order_by("name"),
@@ -261,12 +90,6 @@ class NewsListView(PublicReleaseMixin, ListView):
             query_without_page=query_without_page(self.request),
         )
         return context
-
-
-def query_without_page(request):
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 class ArchiveMixin(PublicReleaseMixin):
@@ -294,7 +117,7 @@ class ReleaseDetailView(PublicReleaseMixin, DetailView):
     context_object_name = "release"
 
     def get_queryset(self):
-        return with_page_prefetches(self.public_releases())
+        return self.public_releases().for_detail()
 
     def get_context_data(self, **kwargs):
         return release_page_context(self.object, request=self.request)
@@ -320,7 +143,9 @@ class TopicDetailView(PublicReleaseMixin, ListView):
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
-        self.topic = get_object_or_404(public_topics(), slug=self.kwargs["slug"])
+        self.topic = get_object_or_404(
+            PressRelease.objects.public().topics(), slug=self.kwargs["slug"]
+        )
         return self.public_releases().filter(tags=self.topic).for_listing()
 
     def get_context_data(self, **kwargs):

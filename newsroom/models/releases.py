@@ -1,0 +1,459 @@
+"""Press releases, with the public-visibility rule, their photos and participants.
+
+The rule lives in ``PressReleaseQuerySet.public``; every public surface goes
+through it. The default manager stays unfiltered so the admin and the
+workflow can see every release.
+"""
+
+import uuid
+
+import reversion
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from taggit.managers import TaggableManager
+from taggit.models import Tag
+
+from newsroom.dates import format_site_time, long_date
+from newsroom.sanitize import clean_body_html
+
+from .reference import Document, Office, Organisation, Person
+
+
+class PressReleaseQuerySet(models.QuerySet):
+    def public(self, now=None):
+        """Exactly the releases the public may see at ``now``.
+
+        A published release whose ``publish_at`` lies ahead is embargoed and
+        appears by itself once that moment passes: no job has to run.
+        """
+        now = now or timezone.now()
+        return self.filter(status=PressRelease.Status.PUBLISHED, publish_at__lte=now)
+
+    def scheduled(self, now=None):
+        now = now or timezone.now()
+        return self.filter(status=PressRelease.Status.PUBLISHED, publish_at__gt=now)
+
+    def in_state(self, state, now=None):
+        """Releases in a workflow state; ``scheduled`` and ``published`` split by ``now``."""
+        if state == "scheduled":
+            return self.scheduled(now=now)
+        if state == PressRelease.Status.PUBLISHED:
+            return self.public(now=now)
+        return self.filter(status=state)
+
+    def ever_public(self, now=None):
+        """Releases that are public or were public before: the public record."""
+        public = self.model.objects.public(now=now).values("pk")
+        return self.filter(Q(public_at__isnull=False) | Q(pk__in=public))
+
+    def delete(self):
+        if self.ever_public().exists():
+            raise PublicRecordProtected(None)
+        return super().delete()
+
+    def topics(self):
+        """The topics these releases carry; for ``public()``, the topics readers can see."""
+        return Tag.objects.filter(pressrelease__in=self.values("pk")).distinct()
+
+    # Prefetch recipes: each surface fetches what it shows in a fixed number of queries.
+
+    def for_listing(self):
+        """What a list of releases shows."""
+        return self.select_related("created_by").prefetch_related("tags", "organisations", "photos")
+
+    def for_detail(self):
+        """What a release page shows, with the offices its participants held."""
+        return self.prefetch_related(
+            "tags",
+            "organisations",
+            "documents",
+            "photos",
+            models.Prefetch("participants", queryset=Participant.objects.for_display()),
+        )
+
+    def for_api(self):
+        """What an API entry shows."""
+        return self.prefetch_related(
+            "tags",
+            "organisations",
+            models.Prefetch("participants", queryset=Participant.objects.for_display()),
+        )
+
+
+class PressReleaseManager(models.Manager.from_queryset(PressReleaseQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class PublicRecordProtected(ValidationError):
+    """A release readers have seen is part of the public record: withdraw it instead."""
+
+    def __init__(self, release):
+        name = f"“{release}”" if release is not None else "A release that was public"
+        super().__init__(
+            f"{name} has been public, so it cannot be deleted; withdraw it instead.",
+            code="public_record",
+        )
+
+
+class StaleRelease(ValidationError):
+    """Someone else saved the release after this copy of it was loaded."""
+
+    def __init__(self, stored):
+        self.stored = stored
+        saver = stored.last_saved_by()
+        who = (saver.get_full_name() or saver.get_username()) if saver else "Someone else"
+        super().__init__(
+            f"{who} saved this release at {format_site_time(stored.updated_at)}, after you "
+            "opened it. Your changes were not saved.",
+            code="stale",
+        )
+
+
+@reversion.register(exclude=["tags"], follow=["participants", "photos", "tags"])
+class PressRelease(models.Model):
+    class Kind(models.TextChoices):
+        PRESS_RELEASE = "press_release", _("Press release")
+        # One item of news: "Новость" in Russian, where the menu's "News" is "Новости".
+        NEWS = "news", pgettext_lazy("kind of release", "News")
+        STATEMENT = "statement", _("Statement")
+        ANNOUNCEMENT = "announcement", _("Announcement")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PRESS_RELEASE)
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="The last part of the release's address."
+    )
+    lead = models.TextField(
+        blank=True, help_text="One or two sentences that say what happened; shown in lists."
+    )
+    body = models.TextField(blank=True, help_text="The text of the release.")
+    dateline_place = models.CharField(
+        max_length=100, blank=True, help_text="Where the news happened, e.g. “Qingdao”."
+    )
+    dateline_date = models.DateField(null=True, blank=True)
+    language = models.CharField(
+        max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    translation_group = models.UUIDField(
+        default=uuid.uuid4,
+        db_index=True,
+        help_text="Releases sharing this value are versions of one release in other languages.",
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    publish_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the release becomes public."
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    correction_note = models.TextField(
+        blank=True, help_text="Shown to readers when a published release is corrected."
+    )
+    # What readers last saw, kept when a public release is withdrawn: the
+    # withdrawal notice shows this, never text written after.
+    public_title = models.CharField(max_length=300, blank=True, editable=False)
+    public_lead = models.TextField(blank=True, editable=False)
+    public_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the release last went public, if it ever did before its withdrawal.",
+    )
+    withdrawal_reason = models.TextField(blank=True, editable=False)
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="press_releases",
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised on every save; guards against lost updates."
+    )
+    source_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text="Hash of the imported document this release was made from.",
+    )
+    organisations = models.ManyToManyField(Organisation, blank=True, related_name="releases")
+    documents = models.ManyToManyField(Document, blank=True, related_name="releases")
+    tags = TaggableManager(blank=True, help_text="Topics, separated by commas.")
+
+    objects = PressReleaseManager()
+
+    class Meta:
+        ordering = ["-publish_at", "-dateline_date", "-pk"]
+        get_latest_by = "publish_at"
+        permissions = [
+            ("publish_pressrelease", "Can publish press releases"),
+            ("withdraw_pressrelease", "Can withdraw press releases"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["translation_group", "language"], name="one_release_per_language"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "publish_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, by=None, now=None, **kwargs):
+        """Save, refusing to overwrite a newer version someone else stored.
+
+        ``by`` is who saves; it is named when a later stale save is refused.
+        Every save keeps a revision, also from the shell.
+        """
+        self.body = clean_body_html(self.body)
+        updating = not self._state.adding
+        if updating:
+            self.updated_at = now or timezone.now()
+            self._loaded_version = self.version
+            self.version = self._loaded_version + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {
+                    *kwargs["update_fields"],
+                    "body",
+                    "updated_at",
+                    "version",
+                }
+        try:
+            if reversion.is_active():
+                super().save(*args, **kwargs)
+            else:
+                with reversion.create_revision(manage_manually=True):
+                    super().save(*args, **kwargs)
+                    reversion.set_user(by)
+                    reversion.add_to_revision(self)
+        except Exception:
+            if updating:
+                self.version = self._loaded_version
+            raise
+        finally:
+            self._loaded_version = None
+
+    def get_absolute_url(self):
+        return reverse("newsroom:release_detail", kwargs={"slug": self.slug})
+
+    def get_canonical_url(self):
+        """The address under the release's own language's prefix."""
+        with translation.override(self.language):
+            return self.get_absolute_url()
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def is_public(self, now=None):
+        now = now or timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= now
+        )
+
+    def is_scheduled(self, now=None):
+        now = now or timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and (self.publish_at > now)
+        )
+
+    def was_public(self):
+        """Whether this withdrawn release was public: only then does it answer 410."""
+        return self.status == self.Status.WITHDRAWN and self.public_at is not None
+
+    def was_ever_public(self, now=None):
+        """Public now, or public at some time before: such a release is withdrawn, never deleted."""
+        return self.public_at is not None or self.is_public(now=now)
+
+    def delete(self, *args, **kwargs):
+        if self.pk is not None and self.was_ever_public():
+            raise PublicRecordProtected(self)
+        return super().delete(*args, **kwargs)
+
+    @property
+    def dateline(self):
+        """Press-style dateline: “QINGDAO, 9 June 2018”."""
+        parts = []
+        if self.dateline_place:
+            parts.append(self.dateline_place.upper())
+        if self.dateline_date:
+            parts.append(long_date(self.dateline_date))
+        return ", ".join(parts)
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        # One UPDATE ... WHERE version = <the version this copy was loaded at>:
+        # atomic on every database, so two saves of one version cannot both win.
+        loaded = getattr(self, "_loaded_version", None)
+        if loaded is None:
+            return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
+        if super()._do_update(
+            base_qs.filter(version=loaded), using, pk_val, values, update_fields, forced_update
+        ):
+            return True
+        stored = base_qs.filter(pk=pk_val).first()
+        if stored is None:
+            return False
+        raise StaleRelease(stored)
+
+    def last_saved_by(self):
+        """Who made the latest save, from the revision every save keeps."""
+        from reversion.models import Version
+
+        version = Version.objects.get_for_object(self).select_related("revision__user").first()
+        return version.revision.user if version else None
+
+    def replaces(self):
+        """The live release this draft was restored for, if it is such a draft."""
+        if self.pk is None:
+            return None
+        link = self._meta.get_field("working_copy_of").related_model.objects.filter(draft=self)
+        link = link.select_related("live").first()
+        return link.live if link else None
+
+    # The workflow -----------------------------------------------------------
+    # Each step is one line here; the table, the checks and the write live in
+    # ``newsroom.editorial`` (docs/architecture.md, "Workflow"). The import is
+    # deferred because the editorial layer sits above the models.
+
+    def workflow_state(self, now=None):
+        """The status, with ``scheduled`` for a publication whose time is ahead."""
+        if self.is_scheduled(now=now):
+            return "scheduled"
+        return self.status
+
+    def state_label(self, now=None):
+        if self.is_scheduled(now=now):
+            return f"scheduled for {format_site_time(self.publish_at)}"
+        return self.get_status_display().lower()
+
+    def submit(self, by, *, comment="", at=None, now=None):
+        """Send a draft to the editors for review."""
+        return self._step("submit", by, comment=comment, at=at, now=now)
+
+    def return_to_draft(self, by, *, comment="", at=None, now=None):
+        """Send a release in review, or a scheduled one, back to its author with a comment."""
+        return self._step("return_to_draft", by, comment=comment, at=at, now=now)
+
+    def publish(self, by, *, comment="", at=None, now=None):
+        """Publish now, or at ``at`` (an embargo); on a scheduled release, change its time."""
+        return self._step("publish", by, comment=comment, at=at, now=now)
+
+    def withdraw(self, by, *, comment="", at=None, now=None):
+        """Take a published release off the site; ``comment`` is the reason readers see."""
+        return self._step("withdraw", by, comment=comment, at=at, now=now)
+
+    def restore_to_draft(self, by, *, comment="", at=None, now=None):
+        """Bring a withdrawn release back as a draft, off the public site."""
+        return self._step("restore_to_draft", by, comment=comment, at=at, now=now)
+
+    def _step(self, name, by, **kwargs):
+        from newsroom.editorial import editing
+
+        return editing.take_step(self, name, by, **kwargs)
+
+
+class Photo(models.Model):
+    release = models.ForeignKey(PressRelease, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to="photos/%Y/%m/")
+    caption = models.CharField(max_length=500, blank=True)
+    credit = models.CharField(max_length=255, blank=True)
+    alt_text = models.CharField(
+        max_length=500, help_text="What the photo shows, for readers who cannot see it."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.caption or self.alt_text
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def for_display(self):
+        """A participant with its person, office and the appointments that say who held what."""
+        return self.select_related("person", "office__organisation").prefetch_related(
+            "office__appointments__person", "person__appointments__office__organisation"
+        )
+
+
+class Participant(models.Model):
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("Chair")
+        PARTICIPANT = "participant", _("Participant")
+        SPEAKER = "speaker", _("Speaker")
+        SIGNATORY = "signatory", _("Signatory")
+
+    release = models.ForeignKey(PressRelease, on_delete=models.CASCADE, related_name="participants")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="participations"
+    )
+    office = models.ForeignKey(
+        Office,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="participations",
+        help_text="The post the participant held; may be given without a person.",
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(office__isnull=False),
+                name="participant_has_person_or_office",
+            )
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    def clean(self):
+        if self.person_id is None and self.office_id is None:
+            raise ValidationError("Give a person, an office or both.")
+
+    @property
+    def resolved_person(self):
+        """The named person, or the holder of the office on the release's date."""
+        if self.person is not None:
+            return self.person
+        if self.office is not None:
+            return self.office.holder_on(self.release.dateline_date)
+        return None
+
+    @property
+    def display_name(self):
+        person = self.resolved_person
+        if person is not None:
+            return person.name
+        return f"the {self.office.organisation.display_name} {self.office.title}"
+
+
+for followed in (Participant, Photo, Tag):
+    if not reversion.is_registered(followed):
+        reversion.register(followed)

@@ -1,0 +1,163 @@
+"""What a release page shows: the context of ``newsroom/release_detail.html`` and its JSON-LD.
+
+The public release page and the staff and share-link previews build their
+context here. Related releases, translations and previous/next come from
+``public(now)`` only, whatever the state of the release itself.
+"""
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Q
+from django.templatetags.static import static
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from newsroom.models import PressRelease
+
+RELATED_COUNT = 4
+# Open Graph wants language_TERRITORY locales.
+OG_LOCALES = {"en": "en_GB", "ru": "ru_RU", "zh-hans": "zh_CN"}
+
+
+def absolute(request, url):
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+def json_ld(data):
+    """``data`` as JSON safe to place inside a <script> element."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    escapes = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+    return mark_safe(text.translate(escapes))
+
+
+def news_article(release, *, request, url, translations):
+    photos = list(release.photos.all())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": release.title,
+        "description": release.lead,
+        "inLanguage": release.language,
+        "url": url,
+        "mainEntityOfPage": url,
+        "dateline": release.dateline,
+        "datePublished": release.publish_at,
+        "dateModified": max(filter(None, [release.updated_at, release.publish_at])),
+        # Search engines want an image for every article: the logo stands in for a photo.
+        "image": [absolute(request, photo.image.url) for photo in photos]
+        or [absolute(request, static("img/logo.svg"))],
+        "publisher": {
+            "@type": "Organization",
+            "name": _("Press office"),
+            "logo": {"@type": "ImageObject", "url": absolute(request, static("img/logo.svg"))},
+        },
+        "about": [
+            {
+                "@type": "Organization",
+                "name": organisation.name,
+                "url": absolute(request, organisation.get_absolute_url()),
+            }
+            | ({"alternateName": organisation.short_name} if organisation.short_name else {})
+            for organisation in release.organisations.all()
+        ],
+        "keywords": [tag.name for tag in release.tags.all()],
+        "workTranslation": [
+            {"@type": "NewsArticle", "inLanguage": other.language, "url": absolute(request, u)}
+            for other, u in translations
+        ],
+    }
+    return json_ld({key: value for key, value in data.items() if value not in (None, "", [])})
+
+
+PAGE_PREFETCHES = {"tags", "organisations", "documents", "photos", "participants"}
+
+
+def office_held(participant, day):
+    """The office shown beside a participant: the one given, or the one held on ``day``."""
+    if participant.office is not None or participant.person is None or day is None:
+        return participant.office
+    for appointment in participant.person.appointments.all():
+        if appointment.covers(day):
+            return appointment.office
+    return None
+
+
+def adjacent_release(public, release, *, newer):
+    """The public release published just after (``newer``) or just before ``release``."""
+    step, order = ("gt", ("publish_at", "pk")) if newer else ("lt", ("-publish_at", "-pk"))
+    return (
+        public.filter(
+            Q(**{f"publish_at__{step}": release.publish_at})
+            | Q(publish_at=release.publish_at, **{f"pk__{step}": release.pk})
+        )
+        .order_by(*order)
+        .first()
+    )
+
+
+def release_page_context(release, *, request=None, now=None):
+    """Everything ``newsroom/release_detail.html`` shows about ``release``.
+
+    Related releases, translations and previous/next come from ``public(now)``
+    only, whatever the state of ``release`` itself.
+    """
+    now = now or timezone.now()
+    prefetched = getattr(release, "_prefetched_objects_cache", {})
+    if not prefetched.keys() >= PAGE_PREFETCHES:
+        release = PressRelease.objects.for_detail().get(pk=release.pk)
+    public = PressRelease.objects.public(now=now)
+    # A working copy previews what its live release will become: the live
+    # release is this release, not a related or previous one.
+    original = None if release.is_public(now=now) else release.replaces()
+    if original is not None:
+        public = public.exclude(pk=original.pk)
+    group = (original or release).translation_group
+
+    organisation_ids = [organisation.pk for organisation in release.organisations.all()]
+    tag_ids = [tag.pk for tag in release.tags.all()]
+    related = list(
+        public.filter(
+            pk__in=public.filter(
+                Q(organisations__in=organisation_ids) | Q(tags__in=tag_ids)
+            ).values("pk")
+        )
+        .exclude(translation_group__in={group, release.translation_group})
+        .order_by("-publish_at", "-pk")[:RELATED_COUNT]
+    )
+    translations = [
+        (other, other.get_canonical_url())
+        for other in public.filter(translation_group=group)
+        .exclude(pk=release.pk)
+        .order_by("language")
+    ]
+    if release.publish_at is not None:
+        previous_release = adjacent_release(public, release, newer=False)
+        next_release = adjacent_release(public, release, newer=True)
+    else:
+        previous_release = public.order_by("-publish_at", "-pk").first()
+        next_release = None
+
+    url = absolute(request, release.get_canonical_url())
+    photos = list(release.photos.all())
+    participants = [
+        (participant, participant.resolved_person, office_held(participant, release.dateline_date))
+        for participant in release.participants.all()
+    ]
+    return {
+        "release": release,
+        "participants": participants,
+        "canonical_url": url,
+        "og_locale": OG_LOCALES.get(release.language, release.language),
+        "og_image": absolute(request, photos[0].image.url) if photos else "",
+        "related_releases": related,
+        "translations": translations,
+        "hreflang_alternates": [(release.language, url)]
+        + [(other.language, absolute(request, u)) for other, u in translations],
+        "previous_release": previous_release,
+        "next_release": next_release,
+        "json_ld": news_article(release, request=request, url=url, translations=translations),
+        "description": strip_tags(release.lead)[:300],
+    }
