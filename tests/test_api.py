@@ -114,14 +114,19 @@ def test_only_public_releases_are_listed_or_served(client, make_release):
         }
 
 
-def test_organisations_endpoint_lists_every_organisation(client, make_organisation):
+def test_organisations_endpoint_lists_the_public_organisations(
+    client, make_organisation, make_release
+):
     parent = make_organisation(
         name="Shanghai Cooperation Organisation", short_name="SCO", slug="sco"
     )
-    make_organisation(
+    body = make_organisation(
         name="SCO Secretariat", slug="sco-secretariat", parent=parent, kind="secretariat"
     )
+    make_organisation(name="Named by nothing public", slug="unnamed")
+    make_release().organisations.add(body)
     data = get_json(client, "/api/organisations/")
+    # The body a public release names, and its parent with it.
     assert data["count"] == 2
     body = next(o for o in data["results"] if o["slug"] == "sco-secretariat")
     assert body["parent"] == "sco" and body["kind"] == "secretariat"

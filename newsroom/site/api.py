@@ -132,7 +132,7 @@ def release_detail(request, slug):
 
 @require_safe
 def organisation_list(request):
-    organisations = Organisation.objects.select_related("parent").order_by("name")
+    organisations = Organisation.objects.public().select_related("parent").order_by("name")
     return api_response(
         {
             "count": len(organisations),

@@ -113,7 +113,7 @@ class OrganisationFeed(ScopedFeed):
     release_field = "organisations"
 
     def get_object(self, request, slug):
-        return get_object_or_404(Organisation, slug=slug)
+        return get_object_or_404(Organisation.objects.public(), slug=slug)
 
     def link(self, obj):
         return obj.get_absolute_url()

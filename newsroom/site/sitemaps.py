@@ -51,7 +51,7 @@ class ModelSitemap(Sitemap):
     model = None
 
     def items(self):
-        return self.model.objects.order_by("pk")
+        return self.model.objects.public().order_by("pk")
 
 
 class OrganisationSitemap(ModelSitemap):
