@@ -1,4 +1,4 @@
-"""The read-only JSON API, exactly as DESIGN.md describes it."""
+"""The read-only JSON API, exactly as docs/architecture.md describes it."""
 
 import datetime
 import uuid
