@@ -13,6 +13,8 @@ hide them.
 import re
 from dataclasses import dataclass, field
 
+from django.db.models import prefetch_related_objects
+
 from newsroom.models import Office, Organisation, Participant, Person
 
 WHITESPACE = re.compile(r"\s+")
@@ -105,11 +107,12 @@ class Recogniser:
                 add(f"{form} {title}", "office", office)
                 add(f"{title} of the {form}", "office", office)
                 add(f"{title} of {form}", "office", office)
-        self._offices_held = {}
+        people = list(people)
+        # Which office a person held is read on every text: fetch the appointments once here.
+        prefetch_related_objects(people, "appointments__office__organisation")
         for person in people:
             self._entities[("person", person.pk)] = person
             add(normalise(person.name), "person", person)
-            self._offices_held[person.pk] = list(person.appointments.all())
         self._forms = {form: key for form, key in forms.items() if key is not None}
         alternatives = "|".join(
             re.escape(form) for form in sorted(self._forms, key=len, reverse=True)
@@ -123,7 +126,7 @@ class Recogniser:
         return cls(
             Organisation.objects.all(),
             Office.objects.select_related("organisation"),
-            Person.objects.prefetch_related("appointments__office__organisation"),
+            Person.objects.all(),
         )
 
     def _mentions(self, text):
@@ -135,12 +138,17 @@ class Recogniser:
             mentions.append(_Mention(kind, self._entities[(kind, pk)], match.start(), match.end()))
         return mentions
 
-    def _office_held(self, person, on):
-        offices = {
-            appointment.office
-            for appointment in self._offices_held.get(person.pk, [])
-            if on is None or appointment.covers(on)
-        }
+    @staticmethod
+    def _office_held(person, on):
+        """The office a person named alone takes: the one they held on the text's date.
+
+        The pages answer "who held it then" with the same appointments
+        (``Person.office_on``). A text without a date falls back to the one
+        office the person has ever held, if there is only one.
+        """
+        if on is not None:
+            return person.office_on(on)
+        offices = {appointment.office for appointment in person.appointments.all()}
         return offices.pop() if len(offices) == 1 else None
 
     def recognise(self, text, *, on=None):

@@ -278,6 +278,34 @@ class Person(models.Model):
             )
         )
 
+    def named_in(self):
+        """``Q`` for the releases that name this person.
+
+        By name, or by an office given without a person on a date (the
+        dateline's) when this person held it: the release's side of
+        ``public_condition``, and the SQL form of ``Participant.resolved_person``.
+        """
+        appointment = "participants__office__appointments__"
+        return Q(participants__person=self) | (
+            Q(participants__person__isnull=True)
+            & Q(**{f"{appointment}person": self})
+            & Q(dateline_date__isnull=False)
+            & held_on(F("dateline_date"), prefix=appointment)
+        )
+
+    def office_on(self, day):
+        """The office this person held on ``day``, if their appointments name exactly one.
+
+        The person's side of ``Office.holder_on``. Reads ``appointments.all()``
+        so that a prefetched list costs no query.
+        """
+        if day is None:
+            return None
+        offices = {
+            appointment.office for appointment in self.appointments.all() if appointment.covers(day)
+        }
+        return offices.pop() if len(offices) == 1 else None
+
     def natural_key(self):
         return (self.slug,)
 
@@ -344,4 +372,5 @@ class Appointment(models.Model):
         return f"{self.person} – {self.office}"
 
     def covers(self, day):
+        """Whether the person held the office on ``day``; ``held_on`` is the SQL form."""
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
