@@ -1,5 +1,7 @@
 """The public site. Every view starts from ``PressRelease.objects.public()``."""
 
+import datetime
+
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -21,6 +23,20 @@ from .params import query_param, query_without_page
 from .search import highlight, query_terms, search_releases
 
 PAGE_SIZE = 20
+
+
+def year_or_404(value):
+    """``value`` as the year of an archive or a filter; 404 when it names none.
+
+    The first and last years a date can have are refused too: a time zone
+    would shift their bounds out of the calendar.
+    """
+    if not (value.isascii() and value.isdigit()):
+        raise Http404("No such year.")
+    year = int(value)
+    if not datetime.MINYEAR < year < datetime.MAXYEAR:
+        raise Http404("No such year.")
+    return year
 
 
 class PublicReleaseMixin:
@@ -48,7 +64,10 @@ class HomeView(PublicReleaseMixin, ListView):
 
 
 class NewsListView(PublicReleaseMixin, ListView):
-    """All releases, filtered by kind, topic, organisation and year; bad filters find nothing."""
+    """All releases, filtered by kind, topic, organisation and year.
+
+    A filter naming nothing finds nothing; a year that is no year answers 404.
+    """
 
     template_name = "newsroom/news_list.html"
     context_object_name = "releases"
@@ -70,10 +89,7 @@ class NewsListView(PublicReleaseMixin, ListView):
         if filters["organisation"]:
             releases = releases.filter(organisations__slug=filters["organisation"])
         if filters["year"]:
-            year = filters["year"]
-            if not (year.isdigit() and len(year) == 4):
-                return releases.none()
-            releases = releases.filter(publish_at__year=int(year))
+            releases = releases.filter(publish_at__year=year_or_404(filters["year"]))
         return releases.distinct().for_listing()
 
     def get_context_data(self, **kwargs):
@@ -101,6 +117,9 @@ class ArchiveMixin(PublicReleaseMixin):
 
     def get_queryset(self):
         return self.public_releases().for_listing()
+
+    def get_year(self):
+        return str(year_or_404(super().get_year()))
 
 
 class YearArchive(ArchiveMixin, YearArchiveView):
