@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from newsroom.demo import SEED_SLUG
+from newsroom.editorial import editing
 from newsroom.models import (
     Appointment,
     DatePrecision,
@@ -343,8 +344,8 @@ def test_pages_without_request_still_build(make_release):
 
 
 def test_relation_without_dates_shows_no_since(client, make_organisation):
-    one = make_organisation(name="Alpha", slug="alpha")
-    two = make_organisation(name="Beta", slug="beta")
+    one = make_organisation(name="Alpha", slug="alpha", is_listed=True)
+    two = make_organisation(name="Beta", slug="beta", is_listed=True)
     OrganisationRelation.objects.create(
         organisation=one, other=two, kind="observer", since=datetime.date(2010, 1, 1),
         since_precision=DatePrecision.YEAR,
@@ -359,6 +360,7 @@ def test_participant_named_without_office_shows_the_office_held_that_day(
 ):
     release = make_release(dateline_date=datetime.date(2021, 5, 5))
     release.participants.create(person=public_world.person, role="speaker")
+    release.organisations.add(public_world.organisation)
     page = text(client, release.get_absolute_url())
     assert (
         '<a href="/people/ada-holder/">Ada Holder</a>, Secretary-General, '
@@ -367,6 +369,23 @@ def test_participant_named_without_office_shows_the_office_held_that_day(
     earlier = make_release(slug="earlier", dateline_date=datetime.date(2019, 5, 5))
     earlier.participants.create(person=public_world.person)
     assert "Secretary-General" not in text(client, earlier.get_absolute_url())
+
+
+def test_office_held_in_a_hidden_organisation_is_not_shown_beside_the_person(
+    client, public_world, make_release
+):
+    # The release names the person alone; nothing public names the office's organisation.
+    release = make_release(dateline_date=datetime.date(2021, 5, 5))
+    release.participants.create(person=public_world.person, role="speaker")
+    page = text(client, release.get_absolute_url())
+    assert '<a href="/people/ada-holder/">Ada Holder</a>' in page
+    assert "Secretary-General" not in page and "Organisation of Tests" not in page
+    # Once a public release names the organisation, the office shows beside the person.
+    naming = make_release(slug="naming-it")
+    editing.save_release(
+        naming, by=None, links=[editing.organisations([public_world.organisation])]
+    )
+    assert "Secretary-General, " in text(client, release.get_absolute_url())
 
 
 def test_featured_release_is_not_listed_twice(client, public_world, make_release):

@@ -15,7 +15,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from newsroom.models import PressRelease
+from newsroom.models import Organisation, PressRelease
 
 RELATED_COUNT = 4
 # Open Graph wants language_TERRITORY locales.
@@ -77,12 +77,30 @@ PAGE_PREFETCHES = {"tags", "organisations", "documents", "photos", "participants
 
 def office_held(participant, day):
     """The office shown beside a participant: the one given, or the one held on ``day``."""
-    if participant.office is not None or participant.person is None or day is None:
+    if participant.office is not None or participant.person is None:
         return participant.office
-    for appointment in participant.person.appointments.all():
-        if appointment.covers(day):
-            return appointment.office
-    return None
+    return participant.person.office_on(day)
+
+
+def organisations_shown(release, offices, now):
+    """The organisations of ``offices`` that the release page may name.
+
+    Those the release names, directly or through a participant's office, are
+    public with it. An office that a person named alone held that day is not
+    named by the release, so its organisation shows only if it is public
+    anyway: one query, and only when such an organisation is left.
+    """
+    named = {organisation.pk for organisation in release.organisations.all()}
+    named |= {
+        participant.office.organisation_id
+        for participant in release.participants.all()
+        if participant.office is not None
+    }
+    others = {office.organisation_id for office in offices if office is not None} - named
+    if others:
+        public = Organisation.objects.public(now=now).filter(pk__in=others)
+        named |= set(public.values_list("pk", flat=True))
+    return named
 
 
 def adjacent_release(public, release, *, newer):
@@ -142,9 +160,18 @@ def release_page_context(release, *, request=None, now=None):
 
     url = absolute(request, release.get_canonical_url())
     photos = list(release.photos.all())
-    participants = [
-        (participant, participant.resolved_person, office_held(participant, release.dateline_date))
+    held = [
+        (participant, office_held(participant, release.dateline_date))
         for participant in release.participants.all()
+    ]
+    shown = organisations_shown(release, [office for _, office in held], now)
+    participants = [
+        (
+            participant,
+            participant.resolved_person,
+            office if office is not None and office.organisation_id in shown else None,
+        )
+        for participant, office in held
     ]
     return {
         "release": release,

@@ -15,21 +15,24 @@ def _short(text, limit=LABEL_CHARS):
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def relation_diagram(organisation, relations):
+def relation_diagram(organisation, relations, *, parent, bodies):
     """SVG showing ``organisation`` at the centre, linked to its relations, parent and bodies.
 
+    ``relations`` are ``(relation, counterpart)`` pairs. The caller passes only
+    what the page may show: the diagram draws every record it is given, and
+    reads no relation of its own, so a hidden one cannot slip in.
     Each neighbour is a link to its page; each line carries the kind of the
     relation and its since-date at the precision known.
     """
     neighbours = []
-    for relation in relations:
+    for relation, counterpart in relations:
         label = relation.get_kind_display()
         if relation.since_display:
             label = _("%(kind)s since %(since)s") % {"kind": label, "since": relation.since_display}
-        neighbours.append((relation.counterpart(organisation), label))
-    if organisation.parent is not None:
-        neighbours.append((organisation.parent, _("Part of")))
-    for body in organisation.bodies.all():
+        neighbours.append((counterpart, label))
+    if parent is not None:
+        neighbours.append((parent, _("Part of")))
+    for body in bodies:
         neighbours.append((body, _("Body")))
     if not neighbours:
         return ""

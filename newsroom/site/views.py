@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
@@ -12,7 +12,6 @@ from newsroom.models import (
     Document,
     Organisation,
     OrganisationRelation,
-    Participant,
     Person,
     PressRelease,
 )
@@ -172,110 +171,124 @@ class TopicDetailView(PublicReleaseMixin, ListView):
 
 
 class OrganisationListView(ListView):
+    """The public organisations, each body under its parent."""
+
     template_name = "newsroom/organisation_list.html"
     context_object_name = "organisations"
 
     def get_queryset(self):
-        return Organisation.objects.filter(parent=None).prefetch_related(
-            Prefetch("bodies", queryset=Organisation.objects.order_by("name"))
+        public = Organisation.objects.public()
+        # A public body's parent is public, so a body heads an entry only when its
+        # parent is hidden, which happens only above a grandparent.
+        return (
+            public.filter(Q(parent=None) | ~Q(parent__in=public))
+            .order_by("name")
+            .prefetch_related(
+                Prefetch("bodies", queryset=public.order_by("name"), to_attr="public_bodies")
+            )
         )
 
 
 class OrganisationDetailView(PublicReleaseMixin, DetailView):
+    """An organisation page names only public records: a hidden body, partner or
+    agreement stays off it, as on every other page."""
+
     template_name = "newsroom/organisation_detail.html"
     context_object_name = "organisation"
-    queryset = Organisation.objects.select_related("parent").prefetch_related(
-        Prefetch("bodies", queryset=Organisation.objects.order_by("name")),
-        Prefetch(
-            "relations_from",
-            queryset=OrganisationRelation.objects.select_related("other", "basis"),
-        ),
-        Prefetch(
-            "relations_to",
-            queryset=OrganisationRelation.objects.select_related("organisation", "basis"),
-        ),
-    )
+
+    def get_queryset(self):
+        public = Organisation.objects.public()
+        basis_is_public = Exists(Document.objects.public().filter(pk=OuterRef("basis")))
+        relations = OrganisationRelation.objects.select_related("basis").annotate(
+            basis_is_public=basis_is_public
+        )
+        return (
+            public.select_related("parent")
+            .annotate(parent_is_public=Exists(public.filter(pk=OuterRef("parent"))))
+            .prefetch_related(
+                Prefetch("bodies", queryset=public.order_by("name"), to_attr="public_bodies"),
+                Prefetch(
+                    "relations_from",
+                    queryset=relations.filter(other__in=public).select_related("other"),
+                    to_attr="public_relations_from",
+                ),
+                Prefetch(
+                    "relations_to",
+                    queryset=relations.filter(organisation__in=public).select_related(
+                        "organisation"
+                    ),
+                    to_attr="public_relations_to",
+                ),
+            )
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         organisation = self.object
         relations = sorted(
-            [*organisation.relations_from.all(), *organisation.relations_to.all()],
+            [*organisation.public_relations_from, *organisation.public_relations_to],
             key=lambda relation: (relation.since is None, relation.since, relation.pk),
         )
+        parent = organisation.parent if organisation.parent_is_public else None
         context.update(
-            relations=[(relation, relation.counterpart(organisation)) for relation in relations],
-            diagram=relation_diagram(organisation, relations),
+            parent=parent,
+            bodies=organisation.public_bodies,
+            relations=[
+                (
+                    relation,
+                    relation.counterpart(organisation),
+                    relation.basis if relation.basis_is_public else None,
+                )
+                for relation in relations
+            ],
+            diagram=relation_diagram(
+                organisation,
+                [(relation, relation.counterpart(organisation)) for relation in relations],
+                parent=parent,
+                bodies=organisation.public_bodies,
+            ),
             releases=self.public_releases()
             .filter(organisations=organisation)
             .for_listing()[:PAGE_SIZE],
-            documents=organisation.documents.all()[:PAGE_SIZE],
+            documents=Document.objects.public().filter(parties=organisation)[:PAGE_SIZE],
         )
         return context
 
 
 class PersonDetailView(PublicReleaseMixin, DetailView):
-    model = Person
+    """A person page shows the offices held only in organisations readers may see."""
+
     template_name = "newsroom/person_detail.html"
     context_object_name = "person"
 
     def get_queryset(self):
-        return Person.objects.prefetch_related(
+        appointments = Appointment.objects.filter(
+            office__organisation__in=Organisation.objects.public()
+        )
+        return Person.objects.public().prefetch_related(
             Prefetch(
                 "appointments",
-                queryset=Appointment.objects.select_related("office__organisation").order_by(
-                    "-start"
-                ),
+                queryset=appointments.select_related("office__organisation").order_by("-start"),
+                to_attr="public_appointments",
             )
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        person = self.object
-        office_ids = [appointment.office_id for appointment in person.appointments.all()]
-        # Releases naming the person, and releases naming an office only while they held it.
-        candidates = (
-            self.public_releases()
-            .filter(
-                Q(participants__person=person)
-                | Q(participants__person=None, participants__office__in=office_ids)
-            )
-            .distinct()
-            .prefetch_related(
-                "organisations",
-                Prefetch(
-                    "participants",
-                    queryset=Participant.objects.select_related("office").prefetch_related(
-                        "office__appointments"
-                    ),
-                ),
-            )
-        )
-        context["releases"] = [
-            release
-            for release in candidates[: PAGE_SIZE * 2]
-            if any(
-                participant.person_id == person.pk
-                or (
-                    participant.person_id is None
-                    and participant.office is not None
-                    and _held_by(participant.office, release.dateline_date, person)
-                )
-                for participant in release.participants.all()
-            )
-        ][:PAGE_SIZE]
+        public = self.public_releases()
+        naming = public.filter(self.object.named_in()).values("pk")
+        context["releases"] = public.filter(pk__in=naming).for_listing()[:PAGE_SIZE]
         return context
-
-
-def _held_by(office, day, person):
-    holder = office.holder_on(day)
-    return holder is not None and holder == person
 
 
 class DocumentDetailView(PublicReleaseMixin, DetailView):
     template_name = "newsroom/document_detail.html"
     context_object_name = "document"
-    queryset = Document.objects.prefetch_related("parties")
+
+    def get_queryset(self):
+        return Document.objects.public().prefetch_related(
+            Prefetch("parties", queryset=Organisation.objects.public(), to_attr="public_parties")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
