@@ -24,6 +24,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 demo: $(VENV)/.installed-runtime
 	$(MANAGE) migrate --noinput
 	$(MANAGE) loaddata demo
+	$(MANAGE) createinitialrevisions newsroom.PressRelease --comment "Loaded with the demo data."
 	$(MANAGE) create_demo_accounts
 	@echo "Serving on http://$(HOST):$(PORT)/ (staff: http://$(HOST):$(PORT)/admin/)"
 	$(MANAGE) runserver $(HOST):$(PORT)
