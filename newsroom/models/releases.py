@@ -21,6 +21,7 @@ from taggit.models import Tag
 
 from newsroom.dates import format_site_time, long_date
 from newsroom.sanitize import clean_body_html
+from newsroom.uploads import RandomName, UploadedImageField
 
 from .reference import Document, Office, Organisation, Person
 
@@ -374,7 +375,7 @@ class PressRelease(models.Model):
 
 class Photo(models.Model):
     release = models.ForeignKey(PressRelease, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(upload_to="photos/%Y/%m/")
+    image = UploadedImageField(upload_to=RandomName("photos"))
     caption = models.CharField(max_length=500, blank=True)
     credit = models.CharField(max_length=255, blank=True)
     alt_text = models.CharField(
