@@ -97,6 +97,7 @@ LAYERS = [
     ("newsroom.sanitize", 0),
     ("newsroom.permissions", 0),
     ("newsroom.text", 0),
+    ("newsroom.uploads", 0),
     ("newsroom.models", 1),
     ("newsroom.editorial", 2),
     ("newsroom.site", 3),
