@@ -133,6 +133,35 @@ def test_release_page_cost_does_not_grow_with_participants_and_topics(
     assert "Person 29" in client.get(release.get_absolute_url()).content.decode()
 
 
+def test_release_page_cost_does_not_grow_with_offices_held_in_other_organisations(
+    client, public_world, make_release
+):
+    # A person named alone shows with the office held that day; whether the page may name
+    # that office's organisation is one question for all of them.
+    from newsroom.models import Appointment, Office, Organisation, Person
+
+    release = public_world.attach(make_release())
+
+    def add_speaker(number):
+        organisation = Organisation.objects.create(
+            name=f"Other {number}", slug=f"other-{number}", is_listed=True
+        )
+        office = Office.objects.create(organisation=organisation, title="Envoy", slug="envoy")
+        person = Person.objects.create(name=f"Speaker {number}", slug=f"speaker-{number}")
+        Appointment.objects.create(person=person, office=office)
+        Participant.objects.create(release=release, person=person, order=10)
+
+    add_speaker(0)
+    few = count_queries(client, release.get_absolute_url())
+    for number in range(1, 30):
+        add_speaker(number)
+    many = count_queries(client, release.get_absolute_url())
+    assert few == many
+    assert 'Envoy, <a href="/organisations/other-29/">Other 29</a>' in (
+        client.get(release.get_absolute_url()).content.decode()
+    )
+
+
 def test_cached_page_is_served_without_any_query(client, public_world, make_release):
     public_world.attach(make_release())
     client.get("/")

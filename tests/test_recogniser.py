@@ -1,8 +1,10 @@
+import datetime
+
 import pytest
 
 from newsroom.demo import build_reference_data
 from newsroom.importing.recogniser import Recogniser
-from newsroom.models import Organisation, Participant
+from newsroom.models import Appointment, Office, Organisation, Participant, Person
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +105,24 @@ def test_a_short_name_two_organisations_share_links_neither(recognise, make_orga
     make_organisation(name="Central Information Service", short_name="CIS", slug="cis-other")
     recognition = recognise("The CIS and the Commonwealth of Independent States")
     assert slugs(recognition) == ["cis"]
+
+
+def test_a_person_named_alone_takes_the_office_held_on_the_texts_date(recognise):
+    csto = Organisation.objects.get(slug="csto")
+    deputy = Office.objects.create(organisation=csto, title="Deputy Secretary-General", slug="dsg")
+    envoy = Office.objects.create(organisation=csto, title="Special Envoy", slug="envoy")
+    person = Person.objects.create(name="Ivan Rotated", slug="ivan-rotated")
+    Appointment.objects.create(
+        person=person, office=deputy, start=datetime.date(2015, 1, 1), end=datetime.date(2018, 6, 9)
+    )
+    Appointment.objects.create(person=person, office=envoy, start=datetime.date(2018, 6, 10))
+    text = "Ivan Rotated spoke."
+    assert people(recognise(text, on=datetime.date(2018, 6, 9))) == [
+        ("Ivan Rotated", "Deputy Secretary-General of the CSTO")
+    ]
+    assert people(recognise(text, on=datetime.date(2018, 6, 10))) == [
+        ("Ivan Rotated", "Special Envoy of the CSTO")
+    ]
+    # Before any appointment, and without a date while two offices are possible: no office.
+    assert people(recognise(text, on=datetime.date(2014, 12, 31))) == [("Ivan Rotated", None)]
+    assert people(recognise(text)) == [("Ivan Rotated", None)]
