@@ -74,7 +74,7 @@ def test_revisions_page_compares_any_two_revisions(edited_release, editor, login
     page = client.get(url, {"a": latest.pk, "b": first.pk}).content.decode()
     assert "Changes from" in page
     assert (
-        '<div class="removed"><span class="visually-hidden">Removed: </span>Second paragraph.</div>'
+        '<div class="removed"><span class="diff-label visually-hidden">Removed: </span>Second paragraph.</div>'
         in page
     )
     assert "Valery Semerikov (speaker)" in page

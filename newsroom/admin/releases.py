@@ -40,6 +40,37 @@ from newsroom.site.previews import render_preview
 from .importing import ImportDocumentsAdminMixin
 
 
+def publication_fields(release):
+    """The publication fields worth showing for ``release`` (``None`` while it is added)."""
+    if release is None:
+        return []
+    fields = []
+    if release.replaces() is not None:
+        fields.append("draft_of_link")
+    if release.first_published_at or release.public_at or release.status == "published":
+        # Corrections are for releases readers have seen or are about to see.
+        fields += ["correction_note", "first_published_at"]
+    fields.append(("created_by", "updated_at"))
+    return fields
+
+
+def returned_note(release):
+    """Who returned this draft to its author, when and why, while it is still a draft."""
+    if release.status != PressRelease.Status.DRAFT:
+        return None
+    last = release.transitions.select_related("by").order_by("-at", "-pk").first()
+    if last is None or last.to_status != PressRelease.Status.DRAFT or not last.comment:
+        return None
+    if last.from_status == PressRelease.Status.WITHDRAWN:
+        return None
+    by = last.by
+    return {
+        "by_name": (by.get_full_name() or by.get_username()) if by else "an editor",
+        "at": format_site_time(last.at),
+        "comment": last.comment,
+    }
+
+
 class ReleaseChildInline:
     """Participants and photos are editable exactly when their release is."""
 
@@ -145,18 +176,8 @@ class PressReleaseAdmin(ImportDocumentsAdminMixin, admin.ModelAdmin):
         (None, {"fields": ["kind", "title", "slug", "lead", "body"]}),
         ("Dateline", {"fields": [("dateline_place", "dateline_date")]}),
         ("Related", {"fields": ["organisations", "documents", "tags"]}),
-        (
-            "Publication",
-            {
-                "fields": [
-                    "state_badge",
-                    "draft_of_link",
-                    "correction_note",
-                    ("created_by", "updated_at"),
-                    "first_published_at",
-                ]
-            },
-        ),
+        # Filled in for each release by ``publication_fields``.
+        ("Publication", {"fields": []}),
         (
             "Languages",
             {
@@ -167,6 +188,28 @@ class PressReleaseAdmin(ImportDocumentsAdminMixin, admin.ModelAdmin):
     ]
     inlines = [ParticipantInline, PhotoInline, TransitionInline]
     actions = ["submit_selected", "publish_selected", "restore_selected"]
+    # The releases someone worked on last come first.
+    ordering = ["-updated_at", "-pk"]
+
+    def get_fieldsets(self, request, obj=None):
+        """Publication details only where they say something about this release."""
+        fieldsets = []
+        for name, options in self.fieldsets:
+            if name == "Publication":
+                fields = publication_fields(obj)
+                if not fields:
+                    continue
+                options = {**options, "fields": fields}
+            fieldsets.append((name, options))
+        return fieldsets
+
+    def get_inline_instances(self, request, obj=None):
+        # An empty history says nothing: it appears with the first step.
+        return [
+            inline
+            for inline in super().get_inline_instances(request, obj)
+            if not isinstance(inline, TransitionInline) or (obj and obj.transitions.exists())
+        ]
 
     # Display ---------------------------------------------------------------
 
@@ -175,10 +218,17 @@ class PressReleaseAdmin(ImportDocumentsAdminMixin, admin.ModelAdmin):
         state = obj.workflow_state()
         label = dict(WORKFLOW_STATES)[state]
         if state == "scheduled":
-            label = f"Scheduled for {format_site_time(obj.publish_at)}"
+            label, when = "Scheduled for", format_site_time(obj.publish_at)
         elif state == "published" and obj.publish_at:
-            label = f"Published {format_site_time(obj.publish_at)}"
-        return format_html('<span class="release-state release-state--{}">{}</span>', state, label)
+            label, when = "Published", format_site_time(obj.publish_at)
+        else:
+            when = ""
+        return format_html(
+            '<span class="release-state release-state--{}">{}{}</span>',
+            state,
+            label,
+            format_html(" <small>{}</small>", when) if when else "",
+        )
 
     @admin.display(description="replaces")
     def draft_of_link(self, obj):
@@ -247,6 +297,7 @@ class PressReleaseAdmin(ImportDocumentsAdminMixin, admin.ModelAdmin):
             return {}
         return {
             "workflow_state": self.state_badge(release),
+            "returned_note": returned_note(release),
             "workflow_transitions": [
                 (name, TRANSITIONS[name])
                 for name in transitions.allowed(release, request.user)
@@ -291,10 +342,20 @@ class PressReleaseAdmin(ImportDocumentsAdminMixin, admin.ModelAdmin):
             return HttpResponseRedirect(
                 reverse("admin:newsroom_pressrelease_change", args=[live.pk])
             )
+        return self._step_response(request, obj) or super().response_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._step_response(request, obj) or super().response_add(
+            request, obj, post_url_continue
+        )
+
+    def _step_response(self, request, obj):
+        """After a workflow step, its own message only, on the release's page."""
         done = getattr(request, "_workflow_done", None)
-        if done:
-            self.message_user(request, f"“{obj}” was {done}: now {obj.state_label()}.")
-        return super().response_change(request, obj)
+        if not done:
+            return None
+        self.message_user(request, f"“{obj}” was {done}: now {obj.state_label()}.")
+        return HttpResponseRedirect(reverse("admin:newsroom_pressrelease_change", args=[obj.pk]))
 
     # Bulk actions ----------------------------------------------------------
 

@@ -1,5 +1,7 @@
 """Admin forms: the release editor with its workflow controls and lost-update guard."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib.admin import widgets
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,7 +12,13 @@ from newsroom.models import PressRelease, ShareLink, StaleRelease
 from newsroom.sanitize import clean_body_html
 
 from . import transitions
-from .revisions import diff_snapshots, snapshot_of_release, snapshot_of_values
+from .revisions import (
+    COMPARED,
+    diff_snapshots,
+    snapshot_of_release,
+    snapshot_of_saved_version,
+    snapshot_of_values,
+)
 
 # The editor offers exactly what ``sanitize.ALLOWED_TAGS`` keeps, so nothing an
 # editor formats disappears on save.
@@ -34,6 +42,23 @@ BODY_EXTENSIONS = {
     "TableHeader": True,
     "TableCell": True,
 }
+
+
+# The fields a conflict offers a choice for, by their label in the comparison; the
+# snapshot's attributes are named as the form's fields. Participants are inline forms.
+CONFLICT_FIELDS = {label: name for name, label in COMPARED if name != "participants"}
+KEEP_MINE, KEEP_THEIRS = "mine", "theirs"
+KEEP_CHOICES = [(KEEP_MINE, "Keep mine"), (KEEP_THEIRS, "Take theirs")]
+
+
+@dataclass
+class ConflictChoice:
+    diff: object
+    field: object
+
+    @property
+    def diffs(self):
+        return [self.diff]
 
 
 def site_time_zone_name():
@@ -102,6 +127,11 @@ class PressReleaseAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.conflict = None
         self.conflict_diff = []
+        self.conflict_saved_by = ""
+        # Choices made after a conflict come back with the next save.
+        for name in CONFLICT_FIELDS.values():
+            if self.add_prefix(f"keep_{name}") in self.data:
+                self._add_choice(name)
         self.fields["schedule_at"].help_text = (
             f"In the site's time zone ({site_time_zone_name()}). Leave empty to publish now; "
             "a later time keeps the release under embargo until then."
@@ -131,33 +161,65 @@ class PressReleaseAdminForm(forms.ModelForm):
         if stored.version != loaded:
             self._show_conflict(stored)
             return
+        self._take_theirs(stored)
         self._check_transition()
 
     def _show_conflict(self, stored):
         self.conflict = StaleRelease(stored)
+        self.conflict_saved_by = self.conflict.saved_by
         self.add_error(
             None,
-            f"{self.conflict.messages[0]} What you typed is kept below, with the differences "
-            "from the saved version. Saving again replaces the saved version with yours.",
+            f"{self.conflict.messages[0]} What you typed is kept below. Where the saved "
+            "version differs, choose for each field whether to keep yours or take theirs, "
+            "then save again.",
         )
-        self.conflict_diff = [
-            diff
-            for diff in diff_snapshots(
-                snapshot_of_release(stored),
-                snapshot_of_values(
-                    title=self.cleaned_data.get("title", ""),
-                    lead=self.cleaned_data.get("lead", ""),
-                    body=self.cleaned_data.get("body", ""),
-                    tags=self.cleaned_data.get("tags") or [],
-                    organisations=[str(o) for o in self.cleaned_data.get("organisations") or []],
-                ),
-            )
-            # Participants live in inline forms, which the conflict does not compare.
-            if diff.label != "Participants" and diff.changed
-        ]
-        # Having seen what changed, the editor may decide to keep their text.
+        yours = snapshot_of_values(
+            title=self.cleaned_data.get("title", ""),
+            lead=self.cleaned_data.get("lead", ""),
+            body=self.cleaned_data.get("body", ""),
+            tags=self.cleaned_data.get("tags") or [],
+            organisations=[str(o) for o in self.cleaned_data.get("organisations") or []],
+        )
+        # Having seen what differs, the editor saves again over the stored version.
         self.data = self.data.copy()
         self.data[self.add_prefix("loaded_version")] = stored.version
+        theirs = snapshot_of_release(stored)
+        loaded = snapshot_of_saved_version(stored, self.cleaned_data.get("loaded_version"))
+        self.conflict_diff = []
+        for diff in diff_snapshots(theirs, yours):
+            # Participants live in inline forms, which the conflict does not compare.
+            if diff.label in CONFLICT_FIELDS and diff.changed:
+                name = CONFLICT_FIELDS[diff.label]
+                # A field only they changed keeps their change unless the editor says otherwise.
+                untouched = loaded is not None and getattr(loaded, name) == getattr(yours, name)
+                self._add_choice(name)
+                self.data[self.add_prefix(f"keep_{name}")] = KEEP_THEIRS if untouched else KEEP_MINE
+                self.conflict_diff.append(diff)
+
+    def _add_choice(self, name):
+        self.fields[f"keep_{name}"] = forms.ChoiceField(
+            choices=KEEP_CHOICES, widget=forms.RadioSelect, required=False, initial=KEEP_MINE
+        )
+
+    @property
+    def conflict_choices(self):
+        """Each field that differs from the saved version, with the choice of whose to keep."""
+        return [
+            ConflictChoice(diff, self[f"keep_{CONFLICT_FIELDS[diff.label]}"])
+            for diff in self.conflict_diff
+        ]
+
+    def _take_theirs(self, stored):
+        """Put the saved version's value into each field the editor chose to take from it."""
+        for name in CONFLICT_FIELDS.values():
+            if self.cleaned_data.get(f"keep_{name}") != KEEP_THEIRS:
+                continue
+            if name == "tags":
+                self.cleaned_data["tags"] = [tag.name for tag in stored.tags.all()]
+            elif name == "organisations":
+                self.cleaned_data["organisations"] = list(stored.organisations.all())
+            else:
+                setattr(self.instance, name, getattr(stored, name))
 
     def _check_transition(self):
         name = self.requested_transition

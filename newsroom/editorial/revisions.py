@@ -99,6 +99,20 @@ def snapshot_of_version(version):
     )
 
 
+def snapshot_of_saved_version(release, version_number, *, search=50):
+    """The snapshot of ``release`` as it was at ``version_number``, if a recent revision has it.
+
+    Every write records a revision holding the version it saved, so the
+    content an editor loaded can be found again after someone else saved.
+    """
+    if version_number is None:
+        return None
+    for version in release_versions(release)[:search]:
+        if version.field_dict.get("version") == version_number:
+            return snapshot_of_version(version)
+    return None
+
+
 def snapshot_of_values(*, title, lead, body, tags=(), participants=(), organisations=()):
     """A snapshot of content not stored in a revision, e.g. a refused form."""
     return Snapshot(

@@ -110,6 +110,7 @@ class StaleRelease(ValidationError):
         self.stored = stored
         saver = stored.last_saved_by()
         who = (saver.get_full_name() or saver.get_username()) if saver else "Someone else"
+        self.saved_by = who
         super().__init__(
             f"{who} saved this release at {format_site_time(stored.updated_at)}, after you "
             "opened it. Your changes were not saved.",
