@@ -127,6 +127,7 @@ if env("AWS_STORAGE_BUCKET_NAME"):
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 TAGGIT_CASE_INSENSITIVE = True
+TAGGIT_TAGS_FROM_STRING = "newsroom.text.tags_from_string"
 
 LOGIN_URL = "admin:login"
 
