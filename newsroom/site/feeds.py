@@ -1,22 +1,36 @@
-"""RSS 2.0 and Atom feeds of public releases: all, per topic and per organisation."""
+"""RSS 2.0 and Atom feeds of public releases: all, per topic and per organisation.
+
+Titles, leads, topics and names are plain text. Atom says so (its titles are
+text, the lead is a ``<summary type="text">``); RSS has no way to, and feed
+readers take its titles for HTML, so there they are HTML-escaped: a title that
+reads "<script>" shows as those characters, never as markup. The full text is
+HTML: the sanitised body, with the lead and correction note escaped into it.
+
+Everything is normalised again on the way out (``newsroom.text``): the models
+store it so, but a row written past ``save()`` must not make a feed fail.
+"""
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.models import Organisation, PressRelease
+from newsroom.text import normalise_html, normalise_text
 
 FEED_SIZE = 30
 
 
 class AtomWithContent(Atom1Feed):
-    """Atom with the full text in <content>, the lead staying in <summary>."""
+    """Atom with the full text in <content> and the lead, as plain text, in <summary>."""
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
+        if item["lead"]:
+            handler.addQuickElement("summary", item["lead"], {"type": "text"})
         handler.addQuickElement("content", item["content"], {"type": "html"})
 
 
@@ -43,21 +57,35 @@ class ReleaseFeed(Feed):
     def items(self, obj=None):
         return self.releases(obj).for_listing()[:FEED_SIZE]
 
+    def plain_text(self, value):
+        """``value`` as this feed's titles carry plain text."""
+        value = normalise_text(str(value))
+        return value if self.feed_type is AtomWithContent else escape(value)
+
     def item_title(self, item):
-        return item.title
+        return self.plain_text(item.title)
 
     def item_link(self, item):
         return item.get_canonical_url()
 
     def item_description(self, item):
-        content = self.item_content(item)
-        return item.lead if self.feed_type is AtomWithContent else content
+        # Atom's summary is written by AtomWithContent, as text.
+        return None if self.feed_type is AtomWithContent else self.item_content(item)
 
     def item_content(self, item):
-        return render_to_string("newsroom/feed_item.html", {"release": item})
+        return render_to_string(
+            "newsroom/feed_item.html",
+            {
+                "release": item,
+                "correction_note": normalise_text(item.correction_note),
+                "lead": normalise_text(item.lead),
+                "dateline": normalise_text(item.dateline),
+                "body": normalise_html(item.body),
+            },
+        )
 
     def item_extra_kwargs(self, item):
-        return {"content": self.item_content(item)}
+        return {"content": self.item_content(item), "lead": normalise_text(item.lead)}
 
     def item_pubdate(self, item):
         return item.publish_at
@@ -66,7 +94,7 @@ class ReleaseFeed(Feed):
         return max(item.updated_at, item.publish_at)
 
     def item_categories(self, item):
-        return [tag.name for tag in item.tags.all()]
+        return [normalise_text(tag.name) for tag in item.tags.all()]
 
 
 class AtomReleaseFeed(ReleaseFeed):
@@ -82,7 +110,7 @@ class ScopedFeed(ReleaseFeed):
     release_field = None
 
     def title(self, obj):
-        return _("Press office: %(name)s") % {"name": obj.name}
+        return self.plain_text(_("Press office: %(name)s") % {"name": obj.name})
 
     def url_kwargs(self, obj):
         return {"slug": obj.slug}
