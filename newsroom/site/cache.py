@@ -1,11 +1,14 @@
 """Whole-page caching of the public site with conditional GET.
 
 Every cached page is stored under a key made of a *content version*, the
-language and the full URL. The version changes when the editorial layer
-announces ``public_content_changed`` (something readers can see changed) and
-when the next scheduled release comes due, so no page outlives the content
-it shows and no job has to run at the embargo time. Saving a draft, a
-release in review or a scheduled one announces nothing and keeps every page.
+language and the full URL with its scheme and host: pages carry absolute
+links, so a request naming another host or scheme must never decide what other
+readers get, and only hosts that ALLOWED_HOSTS names (not "*") are cached.
+The version changes when the editorial layer announces
+``public_content_changed`` (something readers can see changed) and when the
+next scheduled release comes due, so no page outlives the content it shows
+and no job has to run at the embargo time. Saving a draft, a release in
+review or a scheduled one announces nothing and keeps every page.
 The version state costs no query on a cache hit: it remembers the time of
 the next scheduled release, which ``embargo_changed`` brings up to date.
 """
@@ -17,6 +20,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.http.request import split_domain_port, validate_host
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
@@ -88,8 +92,19 @@ def page_timeout():
 
 
 def page_key(request, version):
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"newsroom:page:{version}:{translation.get_language()}:{path}"
+    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(url.encode()).hexdigest()
+    return f"newsroom:page:{version}:{translation.get_language()}:{digest}"
+
+
+def cacheable_host(request):
+    """Whether ALLOWED_HOSTS names the request's host; "*" names none.
+
+    With "*", or with DEBUG's implicit local names, any Host gets through, and each
+    one would fill the cache with its own copy of every page.
+    """
+    domain, _port = split_domain_port(request.get_host())
+    return validate_host(domain, [host for host in settings.ALLOWED_HOSTS if host != "*"])
 
 
 def cached_public_page(view):
@@ -97,7 +112,7 @@ def cached_public_page(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
+        if request.method not in ("GET", "HEAD") or not cacheable_host(request):
             return view(request, *args, **kwargs)
         state = public_state()
         key = page_key(request, state["version"])
