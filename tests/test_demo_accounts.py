@@ -17,6 +17,9 @@ def test_demo_accounts_are_created_in_their_groups_with_printed_passwords(capsys
     assert not contributor.has_perm("newsroom.publish_pressrelease")
     password = output.split("username: editor  password: ")[1].split()[0]
     assert editor.check_password(password)
+    # The admin and its messages name people by their names, not their job description.
+    assert editor.get_full_name() == "Demo Editor"
+    assert "Demo contributor: writes drafts and submits them." in output
 
 
 def test_running_again_keeps_existing_passwords(capsys):

@@ -65,7 +65,7 @@ def document_source(text, name="document.txt"):
 
 @pytest.fixture
 def reference(db):
-    organisations, documents, offices, people = build_reference_data()
+    organisations, _documents, _offices, _people = build_reference_data()
     return organisations
 
 

@@ -108,6 +108,8 @@ class PressReleaseAdminForm(forms.ModelForm):
             "documents",
             "tags",
         ]
+        # One or two sentences: the box is sized for that, the body editor for the rest.
+        widgets = {"lead": widgets.AdminTextareaWidget(attrs={"rows": 3})}
         help_texts = {
             "title": "The headline, as readers will see it.",
             "slug": "Filled in from the title; change it only before the first publication, "

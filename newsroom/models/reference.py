@@ -55,6 +55,15 @@ def held_on(day, prefix=""):
     )
 
 
+def reached_through(model, condition):
+    """``Q`` for the ``model`` rows that meet ``condition``, as a subquery of its own.
+
+    Each way of being named is a separate subquery: ORed in one filter, the
+    joins across several many-valued relations would multiply their rows.
+    """
+    return Q(pk__in=model._default_manager.filter(condition).values("pk"))
+
+
 class ReferenceQuerySet(models.QuerySet):
     """``public()`` for a kind of reference record: the records readers may see."""
 
@@ -129,9 +138,9 @@ class Organisation(models.Model):
         """Listed, or named by one of ``releases`` directly, through an office or a document."""
         return (
             Q(is_listed=True)
-            | Q(releases__in=releases)
-            | Q(offices__participations__release__in=releases)
-            | Q(documents__releases__in=releases)
+            | reached_through(Organisation, Q(releases__in=releases))
+            | reached_through(Organisation, Q(offices__participations__release__in=releases))
+            | reached_through(Organisation, Q(documents__releases__in=releases))
         )
 
     def clean(self):
@@ -269,12 +278,13 @@ class Person(models.Model):
         participation = "appointments__office__participations__"
         return (
             Q(is_listed=True)
-            | Q(participations__release__in=releases)
-            | (
+            | reached_through(Person, Q(participations__release__in=releases))
+            | reached_through(
+                Person,
                 Q(**{f"{participation}person__isnull": True})
                 & Q(**{f"{participation}release__in": releases})
                 & Q(**{f"{participation}release__dateline_date__isnull": False})
-                & held_on(F(f"{participation}release__dateline_date"), prefix="appointments__")
+                & held_on(F(f"{participation}release__dateline_date"), prefix="appointments__"),
             )
         )
 
