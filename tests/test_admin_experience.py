@@ -158,3 +158,70 @@ def test_the_editor_may_take_theirs_or_keep_mine_per_field(conflict, draft):
     stored = PressRelease.objects.get(pk=draft.pk)
     assert stored.title == draft.title  # theirs: the title as Aigerim saved it
     assert stored.lead == draft.lead  # mine: the lead the first editor had loaded
+
+
+# Suggest links, share links, wording ----------------------------------------------
+
+
+@pytest.fixture
+def release_naming_an_unknown_body(make_release, contributor):
+    from newsroom.demo import build_reference_data
+
+    build_reference_data()
+    return make_release(
+        status="draft",
+        publish_at=None,
+        created_by=contributor,
+        lead="The SCO Secretary-General met the League of Arab States in Qingdao.",
+    )
+
+
+def test_suggest_links_offers_to_add_an_organisation_only_to_those_who_may(
+    release_naming_an_unknown_body, contributor, editor, login
+):
+    from django.urls import reverse
+
+    url = reverse(
+        "admin:newsroom_pressrelease_suggest_links", args=[release_naming_an_unknown_body.pk]
+    )
+    for_contributor = login(contributor).get(url).content.decode()
+    assert "League of Arab States" in for_contributor
+    assert "add organisation" not in for_contributor
+    assert "add organisation" in login(editor).get(url).content.decode()
+
+
+def test_suggest_links_counts_in_words(release_naming_an_unknown_body, contributor, login):
+    from django.urls import reverse
+
+    url = reverse(
+        "admin:newsroom_pressrelease_suggest_links", args=[release_naming_an_unknown_body.pk]
+    )
+    signed_in = login(contributor)
+    form = signed_in.get(url).context["form"]
+    response = signed_in.post(
+        url,
+        {
+            "organisations": list(form.organisation_choices),
+            "participants": list(form.participant_choices),
+        },
+        follow=True,
+    )
+    assert messages_of(response) == ["Added 1 organisation and 1 participant."]
+
+
+def test_the_import_page_states_its_limit_in_bytes(editor, login):
+    page = login(editor).get("/admin/newsroom/pressrelease/import/").content.decode()
+    assert "200,000 bytes" in page
+
+
+def test_share_links_have_a_copy_button_one_time_format_and_date_shortcuts(draft, editor, login):
+    from django.urls import reverse
+
+    signed_in = login(editor)
+    url = reverse("admin:newsroom_pressrelease_share", args=[draft.pk])
+    signed_in.post(url, {"expires_at_0": "2031-05-04", "expires_at_1": "09:30", "note": "CSTO"})
+    page = signed_in.get(url).content.decode()
+    assert 'data-copy="share-link-' in page and "newsroom/copy-field.js" in page
+    assert "4 May 2031, 09:30 (UTC)" in page
+    # The calendar and the Today / Now shortcuts need the admin's core script.
+    assert "admin/js/core.js" in page and "DateTimeShortcuts.js" in page

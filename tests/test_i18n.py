@@ -136,7 +136,7 @@ def test_organisation_relations_read_naturally_in_each_language(client, demo, pr
 @pytest.mark.parametrize(
     "prefix, expected",
     [
-        ("", "This release has been withdrawn on <time"),
+        ("", "This release was withdrawn on <time"),
         ("/ru", "Этот материал отозван <time"),
         ("/zh-hans", "本新闻稿已于<time"),
     ],

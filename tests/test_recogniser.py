@@ -126,3 +126,9 @@ def test_a_person_named_alone_takes_the_office_held_on_the_texts_date(recognise)
     # Before any appointment, and without a date while two offices are possible: no office.
     assert people(recognise(text, on=datetime.date(2014, 12, 31))) == [("Ivan Rotated", None)]
     assert people(recognise(text)) == [("Ivan Rotated", None)]
+
+
+def test_an_acronym_that_is_part_of_a_known_short_name_is_not_suggested(recognise):
+    result = recognise("The SCO Regional Anti-Terrorist Structure (RATS) met the ASEAN delegation.")
+    assert "RATS" not in result.suggestions
+    assert "ASEAN" in result.suggestions

@@ -58,6 +58,11 @@ class ImportDocumentsForm(forms.Form):
     )
 
 
+def counted(items, noun):
+    """“1 organisation”, “2 organisations”."""
+    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
+
+
 def participant_key(link):
     return f"{link.person.pk if link.person else ''}:{link.office.pk if link.office else ''}"
 
@@ -204,7 +209,7 @@ class ImportDocumentsAdminMixin:
     def _add_links(self, release, form, by):
         organisations = [form.organisation_choices[k] for k in form.cleaned_data["organisations"]]
         links = [form.participant_choices[k] for k in form.cleaned_data["participants"]]
-        added = f"{len(organisations)} organisations and {len(links)} participants"
+        added = f"{counted(organisations, 'organisation')} and {counted(links, 'participant')}"
         editing.save_release(
             release,
             by=by,

@@ -517,7 +517,7 @@ class PressReleaseAdmin(ImportDocumentsAdminMixin, admin.ModelAdmin):
             )
             return HttpResponseRedirect(request.path)
         links = [
-            (link, request.build_absolute_uri(share_url(link)))
+            (link, request.build_absolute_uri(share_url(link)), format_site_time(link.expires_at))
             for link in release.share_links.select_related("created_by")
         ]
         return self._page(

@@ -114,6 +114,14 @@ class Recogniser:
             self._entities[("person", person.pk)] = person
             add(normalise(person.name), "person", person)
         self._forms = {form: key for form, key in forms.items() if key is not None}
+        # "RATS" on its own is part of the known "SCO RATS", not an unknown organisation.
+        self._known_acronyms = {
+            word
+            for form, (kind, _pk) in self._forms.items()
+            if kind == "organisation"
+            for word in form.split(" ")
+            if ACRONYM.match(word)
+        }
         alternatives = "|".join(
             re.escape(form) for form in sorted(self._forms, key=len, reverse=True)
         )
@@ -206,7 +214,12 @@ class Recogniser:
             name = " ".join(words)
             looks_like_organisation = (
                 len(words) > 1 and any(word in ORGANISATION_WORDS for word in words)
-            ) or (len(words) == 1 and ACRONYM.match(name) and not ROMAN_NUMERAL.match(name))
+            ) or (
+                len(words) == 1
+                and ACRONYM.match(name)
+                and not ROMAN_NUMERAL.match(name)
+                and name not in self._known_acronyms
+            )
             if looks_like_organisation and name not in self._forms and name not in suggestions:
                 suggestions.append(name)
                 if len(suggestions) == MAX_SUGGESTIONS:
