@@ -201,3 +201,45 @@ def test_a_document_over_the_size_limit_is_refused(settings):
     settings.NEWSROOM_MAX_DOCUMENT_BYTES = 10
     with pytest.raises(ValidationError, match="the limit is"):
         validate_document_upload(SimpleUploadedFile("long.txt", b"x" * 11))
+
+
+def test_the_document_admin_refuses_an_html_file_and_stores_a_pdf_under_a_random_name(
+    editor, login, django_user_model
+):
+    from newsroom.models import Document
+
+    superuser = django_user_model.objects.create_superuser("chief", "chief@example.org", "x")
+    signed_in = login(superuser)
+    fields = {"title": "Memorandum", "slug": "memorandum", "kind": "memorandum"}
+    fields.update(date_precision="day", summary="")
+    response = signed_in.post(
+        "/admin/newsroom/document/add/",
+        {**fields, "file": SimpleUploadedFile("memo.html", b"<script>alert(1)</script>")},
+    )
+    assert response.status_code == 200
+    assert "PDF, DOCX, ODT or plain-text" in str(response.context["adminform"].form.errors)
+    assert not Document.objects.exists()
+    response = signed_in.post(
+        "/admin/newsroom/document/add/",
+        {**fields, "file": SimpleUploadedFile("memo.pdf", b"%PDF-1.7\n")},
+    )
+    assert response.status_code == 302
+    name = Document.objects.get().file.name
+    assert name.startswith("documents/") and name.endswith("-memo.pdf") and len(name) > 40
+
+
+def test_a_logo_that_is_an_svg_is_refused(login, django_user_model):
+    superuser = django_user_model.objects.create_superuser("chief", "chief@example.org", "x")
+    response = login(superuser).post(
+        "/admin/newsroom/organisation/add/",
+        {
+            "name": "Organisation of Tests",
+            "slug": "oot",
+            "kind": "intergovernmental",
+            "logo": SimpleUploadedFile("logo.svg", b"<svg onload='alert(1)'/>", "image/svg+xml"),
+            "relations_from-TOTAL_FORMS": "0",
+            "relations_from-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["logo"]

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.dates import long_date, month_year, year
+from newsroom.uploads import RandomName, UploadedImageField, validate_document_upload
 
 
 class DatePrecision(models.TextChoices):
@@ -112,7 +113,7 @@ class Organisation(models.Model):
     )
     description = models.TextField(blank=True)
     website = models.URLField(blank=True)
-    logo = models.ImageField(upload_to="organisations/", blank=True)
+    logo = UploadedImageField(upload_to=RandomName("organisations"), blank=True)
     is_listed = models.BooleanField("listed", default=False, help_text=LISTED_HELP)
 
     objects = OrganisationQuerySet.as_manager()
@@ -169,7 +170,12 @@ class Document(models.Model):
     )
     parties = models.ManyToManyField(Organisation, blank=True, related_name="documents")
     summary = models.TextField(blank=True)
-    file = models.FileField(upload_to="documents/", blank=True)
+    file = models.FileField(
+        upload_to=RandomName("documents"),
+        blank=True,
+        validators=[validate_document_upload],
+        help_text="The text itself: PDF, DOCX, ODT or plain text.",
+    )
     is_listed = models.BooleanField("listed", default=False, help_text=LISTED_HELP)
 
     objects = ReferenceQuerySet.as_manager()
@@ -256,7 +262,7 @@ class OrganisationRelation(models.Model):
 class Person(models.Model):
     name = models.CharField(max_length=255)
     slug = models.SlugField(max_length=100, unique=True)
-    photo = models.ImageField(upload_to="people/", blank=True)
+    photo = UploadedImageField(upload_to=RandomName("people"), blank=True)
     biography = models.TextField(blank=True)
     is_listed = models.BooleanField("listed", default=False, help_text=LISTED_HELP)
 
