@@ -104,6 +104,7 @@ LAYERS = [
     ("newsroom.templatetags", 3),
     ("newsroom.importing", 3),
     ("newsroom.demo", 4),
+    ("newsroom.backups", 4),
     ("newsroom.admin", 4),
     ("newsroom.management", 5),
     ("newsroom.apps", 5),
