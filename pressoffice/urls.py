@@ -7,8 +7,10 @@ from django.views.generic import TemplateView
 from newsroom.site import sitemaps
 from newsroom.site.cache import cached_public_page
 
+ADMIN = settings.ADMIN_PATH
+
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(ADMIN, admin.site.urls),
     path("preview/", include("newsroom.site.preview_urls")),
     path("sitemap.xml", cached_public_page(sitemaps.sitemap), name="sitemap"),
     path(

@@ -35,7 +35,7 @@ def test_production_refuses_to_start_without_allowed_hosts():
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_production_starts_with_both_variables_and_debug_off():
+def test_production_starts_with_the_required_variables_and_debug_off():
     result = subprocess.run(
         [
             sys.executable,
@@ -47,6 +47,7 @@ def test_production_starts_with_both_variables_and_debug_off():
             **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
             "DJANGO_SECRET_KEY": "x" * 50,
             "DJANGO_ALLOWED_HOSTS": "news.example.org",
+            "DJANGO_SITE_URL": "https://news.example.org",
         },
         capture_output=True,
         text=True,

@@ -6,10 +6,14 @@ any number of stateless instances can share one configuration.
 """
 
 import os
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.http.request import split_domain_port, validate_host
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -22,6 +26,76 @@ def require_env(name):
     value = os.environ.get(name, "").strip()
     if not value:
         raise ImproperlyConfigured(f"The environment variable {name} must be set in production.")
+    return value
+
+
+def env_flag(name, default):
+    """A yes/no variable: 1/0, true/false, yes/no or on/off."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"The environment variable {name} must be 1 or 0, not {value!r}.")
+
+
+def env_int(name, default, minimum=0):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = None
+    if number is None or number < minimum:
+        raise ImproperlyConfigured(
+            f"The environment variable {name} must be a whole number of at least {minimum}, "
+            f"not {value!r}."
+        )
+    return number
+
+
+def site_url_from_env(name, allowed_hosts, *, require_https):
+    """``scheme://host[:port]`` from ``name``, checked: absolute URLs are built from it."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return ""
+    schemes = {"https"} if require_https else {"http", "https"}
+    parts = urlsplit(value)
+    try:
+        well_formed = (
+            parts.scheme in schemes
+            and bool(parts.hostname)
+            and parts.port != 0
+            and parts.username is None
+            and parts.password is None
+            and parts.path in ("", "/")
+            and not parts.query
+            and not parts.fragment
+        )
+    except ValueError:  # a port that is not a number from 1 to 65535
+        well_formed = False
+    if not well_formed:
+        raise ImproperlyConfigured(
+            f"The environment variable {name} must be an address such as "
+            f"https://news.example.org ({' or '.join(sorted(schemes))}, no path), not {value!r}."
+        )
+    host = parts.netloc.lower()
+    # Requests are answered as if they came to this host, so Django must accept it.
+    if not validate_host(split_domain_port(host)[0], allowed_hosts):
+        raise ImproperlyConfigured(f"The host of {name} ({host}) must be in DJANGO_ALLOWED_HOSTS.")
+    return f"{parts.scheme}://{host}"
+
+
+def admin_path_from_env(name, default):
+    value = os.environ.get(name, "").strip() or default
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._~-]*(/[A-Za-z0-9._~-]+)*/", value):
+        raise ImproperlyConfigured(
+            f"The environment variable {name} must be a path such as 'office/' "
+            f"(letters, digits, '-', '_', '.', ending with '/'), not {value!r}."
+        )
     return value
 
 
@@ -38,12 +112,17 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "django_prose_editor",
+    "csp",
     "newsroom",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "pressoffice.security.KnownMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "pressoffice.security.SiteURLMiddleware",
+    "pressoffice.security.ContentSecurityPolicyMiddleware",
+    "pressoffice.security.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -130,6 +209,64 @@ TAGGIT_CASE_INSENSITIVE = True
 TAGGIT_TAGS_FROM_STRING = "newsroom.text.tags_from_string"
 
 LOGIN_URL = "admin:login"
+
+# Where the admin lives; a path of its own makes the sign-in page harder to find for
+# scripts that try passwords on every site's /admin/.
+ADMIN_PATH = admin_path_from_env("DJANGO_ADMIN_PATH", "admin/")
+
+# The public address, e.g. https://news.example.org: when set, feeds, the API, the
+# sitemap and every other absolute URL use it instead of the Host the request named
+# (pressoffice.security.SiteURLMiddleware). Production requires it.
+SITE_URL = ""
+
+# Whether a proxy in front of the application ends TLS and sets X-Forwarded-Proto and
+# X-Forwarded-For; set in production from DJANGO_TRUSTED_PROXY.
+TRUSTED_PROXY = False
+
+# Staff sessions last a working day, then the editor signs in again.
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 9 * 60 * 60, minimum=60)
+SESSION_COOKIE_HTTPONLY = True
+# No script of the site or the admin reads the CSRF cookie: forms carry the token.
+CSRF_COOKIE_HTTPONLY = True
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Share-link addresses are secrets: they must not leave the site in a Referer.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Features no page of the site or the admin uses; sent by PermissionsPolicyMiddleware.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
+
+# The stand-alone 500 page (templates/500.html) carries its style inline, since it
+# must render whatever broke; this is the hash of that <style> element's text.
+# tests/test_security_csp.py fails with the new value when the style changes.
+ERROR_PAGE_STYLE_HASH = "'sha256-2KCuB9A79l5rzMG0lkL7xkcYD0foTsiI9Ba2DFrMmUc='"
+
+# Content-Security-Policy (django-csp 4): everything from the site itself. No public
+# page has an inline script; the JSON-LD block of a release page is a data block
+# (type application/ld+json), which browsers never execute and CSP does not govern
+# (HTML, "prepare the script element": a data block returns before the CSP check).
+# No nonces: public pages are served from the page cache, so a nonce would repeat.
+# The admin gets a wider policy in pressoffice.security.ContentSecurityPolicyMiddleware.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, ERROR_PAGE_STYLE_HASH],
+        # Extra image origins, e.g. an S3 bucket's, when media are not served by the site.
+        "img-src": [SELF, *env("DJANGO_CSP_IMG_SRC", "").replace(",", " ").split()],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "report-uri": env("DJANGO_CSP_REPORT_URI", "").strip() or None,
+    }
+}
 
 # Release bodies larger than this are refused rather than stored.
 NEWSROOM_MAX_BODY_CHARS = 200_000
