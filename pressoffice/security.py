@@ -1,14 +1,28 @@
-"""Protections that apply to every request; the middleware is listed in ``settings.MIDDLEWARE``."""
+"""Protections that apply to every request, and the staff sign-in's lock-out and password reset.
+
+The middleware here is listed in ``settings.MIDDLEWARE``; ``client_ip`` and
+``locked_out`` are django-axes hooks (``AXES_CLIENT_IP_CALLABLE``,
+``AXES_LOCKOUT_CALLABLE``); the password reset views are mounted under the admin's
+path in ``pressoffice/urls.py``.
+"""
 
 import base64
 import hashlib
+import ipaddress
+import math
 import re
 from functools import cache
 
+from axes.helpers import get_client_username, get_cool_off, get_failure_limit
+from axes.utils import reset as reset_failed_logins
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.http import HttpResponseNotAllowed
+from django.shortcuts import render
+from django.urls import reverse
 
 # The methods of RFC 9110 the site's views know how to refuse or answer. TRACE echoes
 # the request (cookies included) back; CONNECT and made-up methods have no meaning here.
@@ -111,3 +125,85 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+def client_ip(request):
+    """The address a sign-in attempt came from, for the lock-out.
+
+    Behind the trusted proxy that is the last X-Forwarded-For entry, the one the
+    proxy added; entries before it were written by the client and prove nothing.
+    """
+    if settings.TRUSTED_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
+        try:
+            return str(ipaddress.ip_address(forwarded))
+        except ValueError:
+            pass
+    return request.META.get("REMOTE_ADDR")
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """The page a locked-out sign-in gets, in the admin's look (HTTP 429)."""
+    cool_off = get_cool_off(request)
+    context = {
+        **admin.site.each_context(request),
+        "title": "Sign-in blocked",
+        "username": get_client_username(request, credentials) or "",
+        "failure_limit": get_failure_limit(request, credentials),
+        "cool_off_minutes": math.ceil(cool_off.total_seconds() / 60) if cool_off else None,
+        "password_reset_url": reverse("admin_password_reset"),
+    }
+    response = render(request, "admin/locked_out.html", context, status=429)
+    if cool_off:
+        response["Retry-After"] = str(math.ceil(cool_off.total_seconds()))
+    return response
+
+
+def admin_page_context():
+    return {
+        "site_header": admin.site.site_header,
+        "site_title": admin.site.site_title,
+        "site_url": admin.site.site_url,
+    }
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset by e-mail, in the admin's look, with links to ``SITE_URL``."""
+
+    @property
+    def extra_context(self):
+        return admin_page_context()
+
+    @property
+    def extra_email_context(self):
+        # The link in the mail leads to the public address, not to whatever Host the
+        # form was posted to.
+        if not settings.SITE_URL:
+            return None
+        scheme, host = settings.SITE_URL.split("://", 1)
+        return {"protocol": scheme, "domain": host, "site_name": host}
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    @property
+    def extra_context(self):
+        return admin_page_context()
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    @property
+    def extra_context(self):
+        return admin_page_context()
+
+    def form_valid(self, form):
+        # Whoever can read the account's mail may sign in again at once, also from an
+        # address that was locked out after failed attempts.
+        response = super().form_valid(form)
+        reset_failed_logins(username=form.user.get_username())
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    @property
+    def extra_context(self):
+        return admin_page_context()

@@ -6,10 +6,33 @@ from django.views.generic import TemplateView
 
 from newsroom.site import sitemaps
 from newsroom.site.cache import cached_public_page
+from pressoffice import security
 
 ADMIN = settings.ADMIN_PATH
 
 urlpatterns = [
+    # Password reset by e-mail for staff; the admin's sign-in page links to it by name.
+    # Before the admin's own URLs, whose catch-all would take these paths.
+    path(
+        f"{ADMIN}password-reset/",
+        security.PasswordResetView.as_view(),
+        name="admin_password_reset",
+    ),
+    path(
+        f"{ADMIN}password-reset/sent/",
+        security.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        f"{ADMIN}password-reset/<uidb64>/<token>/",
+        security.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        f"{ADMIN}password-reset/done/",
+        security.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path(ADMIN, admin.site.urls),
     path("preview/", include("newsroom.site.preview_urls")),
     path("sitemap.xml", cached_public_page(sitemaps.sitemap), name="sitemap"),

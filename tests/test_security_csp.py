@@ -163,6 +163,7 @@ def test_admin_pages_have_no_inline_script_but_the_import_map(client, editor, lo
     signed_in = login(editor)
     for url, reader in [
         ("/admin/login/", client),
+        ("/admin/password-reset/", client),
         ("/admin/", signed_in),
         ("/admin/newsroom/pressrelease/", signed_in),
         ("/admin/newsroom/pressrelease/add/", signed_in),

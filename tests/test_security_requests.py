@@ -4,7 +4,9 @@ import xml.etree.ElementTree as ET
 
 import feedparser
 import pytest
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
+
+from pressoffice.security import client_ip
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +79,22 @@ def test_with_a_site_url_forms_keep_the_host_they_were_posted_to(editor):
     )
     assert response.status_code == 302
     assert browser.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("trusted", "forwarded", "expected"),
+    [
+        (False, "203.0.113.9", "192.0.2.1"),
+        (True, "203.0.113.9", "203.0.113.9"),
+        # Only the entry the proxy added counts; the client wrote the ones before it.
+        (True, "198.51.100.7, 203.0.113.9", "203.0.113.9"),
+        (True, "not an address", "192.0.2.1"),
+        (True, "", "192.0.2.1"),
+    ],
+)
+def test_the_sign_in_address_is_read_from_the_proxy_only_when_trusted(trusted, forwarded, expected):
+    request = RequestFactory().post(
+        "/admin/login/", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR=forwarded
+    )
+    with override_settings(TRUSTED_PROXY=trusted):
+        assert client_ip(request) == expected

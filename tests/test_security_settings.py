@@ -1,4 +1,4 @@
-"""Production's HTTPS, cookie and header settings, read from the environment as a deployment would.
+"""Production's HTTPS, cookie and e-mail settings, read from the environment as a deployment would.
 
 Each case starts a fresh interpreter: settings are read once, at start.
 """
@@ -37,6 +37,13 @@ SHOWN = [
     "CSRF_COOKIE_HTTPONLY",
     "SECURE_REFERRER_POLICY",
     "SECURE_CROSS_ORIGIN_OPENER_POLICY",
+    "EMAIL_BACKEND",
+    "EMAIL_HOST",
+    "EMAIL_PORT",
+    "EMAIL_USE_TLS",
+    "DEFAULT_FROM_EMAIL",
+    "AXES_FAILURE_LIMIT",
+    "AXES_COOLOFF_TIME",
     "ADMIN_PATH",
     "CONTENT_SECURITY_POLICY",
 ]
@@ -109,6 +116,8 @@ def test_https_cookie_and_header_settings_in_production():
     assert values["SESSION_COOKIE_AGE"] == 9 * 60 * 60
     assert values["SECURE_REFERRER_POLICY"] == "same-origin"
     assert values["SECURE_CROSS_ORIGIN_OPENER_POLICY"] == "same-origin"
+    assert values["AXES_FAILURE_LIMIT"] == 5
+    assert values["AXES_COOLOFF_TIME"] == "0:30:00"
     assert values["ADMIN_PATH"] == "admin/"
     assert values["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["report-uri"] is None
 
@@ -127,6 +136,8 @@ def test_hsts_session_login_and_csp_settings_come_from_the_environment():
             "DJANGO_HSTS_INCLUDE_SUBDOMAINS": "0",
             "DJANGO_HSTS_PRELOAD": "1",
             "DJANGO_SESSION_COOKIE_AGE": "3600",
+            "DJANGO_LOGIN_FAILURE_LIMIT": "3",
+            "DJANGO_LOGIN_COOLOFF_MINUTES": "0",
             "DJANGO_ADMIN_PATH": "office/",
             "DJANGO_CSP_REPORT_URI": "https://reports.example.org/csp",
             "DJANGO_CSP_IMG_SRC": "https://media.example.org",
@@ -136,10 +147,34 @@ def test_hsts_session_login_and_csp_settings_come_from_the_environment():
     assert values["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is False
     assert values["SECURE_HSTS_PRELOAD"] is True
     assert values["SESSION_COOKIE_AGE"] == 3600
+    assert values["AXES_FAILURE_LIMIT"] == 3
+    assert values["AXES_COOLOFF_TIME"] is None
     assert values["ADMIN_PATH"] == "office/"
     directives = values["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
     assert directives["report-uri"] == "https://reports.example.org/csp"
     assert directives["img-src"] == ["'self'", "https://media.example.org"]
+
+
+def test_production_mails_through_smtp_and_development_prints_mails():
+    values = production_settings(
+        {
+            "DJANGO_EMAIL_HOST": "smtp.example.org",
+            "DJANGO_EMAIL_PORT": "587",
+            "DJANGO_EMAIL_USE_TLS": "1",
+        }
+    )
+    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (values["EMAIL_HOST"], values["EMAIL_PORT"], values["EMAIL_USE_TLS"]) == (
+        "smtp.example.org",
+        587,
+        True,
+    )
+    assert values["DEFAULT_FROM_EMAIL"] == "press-office@news.example.org"
+    development = production_settings(
+        base={"DJANGO_SETTINGS_MODULE": "pressoffice.settings.development"}
+    )
+    assert development["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert development["SITE_URL"] == ""
 
 
 @pytest.mark.parametrize(
@@ -179,9 +214,12 @@ def test_the_site_url_must_name_an_allowed_host():
         ("DJANGO_HSTS_SECONDS", "a year"),
         ("DJANGO_HSTS_SECONDS", "-1"),
         ("DJANGO_SESSION_COOKIE_AGE", "0"),
+        ("DJANGO_LOGIN_FAILURE_LIMIT", "0"),
+        ("DJANGO_LOGIN_COOLOFF_MINUTES", "half an hour"),
         ("DJANGO_ADMIN_PATH", "/admin/"),
         ("DJANGO_ADMIN_PATH", "admin"),
         ("DJANGO_ADMIN_PATH", "../admin/"),
+        ("DJANGO_EMAIL_PORT", "smtp"),
     ],
 )
 def test_a_bad_value_is_a_one_line_error_naming_the_variable(variable, value):
@@ -189,14 +227,19 @@ def test_a_bad_value_is_a_one_line_error_naming_the_variable(variable, value):
     assert line.startswith(f"pressoffice: The environment variable {variable} must be"), line
 
 
-def test_the_admin_moves_with_the_admin_path():
+def test_tls_and_ssl_for_mail_cannot_both_be_on():
+    line = start_error({"DJANGO_EMAIL_USE_TLS": "1", "DJANGO_EMAIL_USE_SSL": "1"})
+    assert "DJANGO_EMAIL_USE_TLS" in line and "DJANGO_EMAIL_USE_SSL" in line
+
+
+def test_the_admin_and_its_password_reset_move_with_the_admin_path():
     result = run(
         "import django; django.setup(); from django.urls import reverse; "
-        "print(reverse('admin:index'))",
+        "print(reverse('admin:index'), reverse('admin_password_reset'))",
         {"DJANGO_ADMIN_PATH": "office/"},
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["/office/"]
+    assert result.stdout.split() == ["/office/", "/office/password-reset/"]
 
 
 @override_settings(SECURE_SSL_REDIRECT=True, SECURE_PROXY_SSL_HEADER=None)

@@ -7,6 +7,7 @@ any number of stateless instances can share one configuration.
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -102,6 +103,7 @@ def admin_path_from_env(name, default):
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
+    "axes",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -130,6 +132,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a refused sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pressoffice.urls"
@@ -223,6 +227,25 @@ SITE_URL = ""
 # X-Forwarded-For; set in production from DJANGO_TRUSTED_PROXY.
 TRUSTED_PROXY = False
 
+# Sign-in protection (django-axes): after this many failures for one user name from
+# one address, that pair is locked out for the cool-off time or until someone with
+# the "delete access attempt" permission removes the attempt in the admin.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# 0 minutes: locked until unlocked in the admin or by a password reset.
+AXES_COOLOFF_TIME = (
+    timedelta(minutes=minutes) if (minutes := env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 30)) else None
+)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "pressoffice.security.locked_out"
+AXES_CLIENT_IP_CALLABLE = "pressoffice.security.client_ip"
+# Staff sign in through the admin only; the public site has no accounts.
+AXES_ONLY_ADMIN_SITE = True
+
 # Staff sessions last a working day, then the editor signs in again.
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 9 * 60 * 60, minimum=60)
 SESSION_COOKIE_HTTPONLY = True
@@ -267,6 +290,11 @@ CONTENT_SECURITY_POLICY = {
         "report-uri": env("DJANGO_CSP_REPORT_URI", "").strip() or None,
     }
 }
+
+# Password reset mails to staff; production sends through SMTP.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "press-office@localhost")
+EMAIL_TIMEOUT = 20
 
 # Release bodies larger than this are refused rather than stored.
 NEWSROOM_MAX_BODY_CHARS = 200_000
