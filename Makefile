@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test test-postgres test-redis lint fixtures bench clean
+.PHONY: demo test test-postgres test-redis lint fixtures bench clean browser-assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,14 @@ test-postgres: $(VENV)/.installed-dev
 test-redis: $(VENV)/.installed-dev
 	@test -n "$(REDIS_URL)" || (echo "Set REDIS_URL to a Redis database, e.g. redis://127.0.0.1:6379/4." && exit 2)
 	$(BIN)/pytest
+
+# axe-core, which the browser tests inject into pages to check accessibility. It lives in
+# var/ (not committed); the browser tests skip the checks without it, except under CI.
+AXE_CORE_VERSION := 4.14.1
+AXE := var/npm/node_modules/axe-core/axe.min.js
+browser-assets: $(AXE)
+$(AXE):
+	npm install --silent --no-save --no-audit --no-fund --prefix var/npm axe-core@$(AXE_CORE_VERSION)
 
 # Rebuild fixtures/demo.json on a throw-away database: the curated reference data
 # in newsroom/demo.py, then fixtures/documents/ through the importer.

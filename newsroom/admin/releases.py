@@ -7,6 +7,7 @@ with the form's links, its inlines and the step the editor chose
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -87,7 +88,23 @@ class ReleaseChildInline:
         return self._release_editable(request, obj) and super().has_delete_permission(request, obj)
 
 
+class LabelledRowsFormSet(BaseInlineFormSet):
+    """A table of inline forms whose inputs carry their column's name for screen readers.
+
+    A table shows each field's label once, as a column heading; the inputs in its rows
+    have no label of their own.
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = "new row" if index is None else f"row {index + 1}"
+        for field in form.fields.values():
+            widget = getattr(field.widget, "widget", field.widget)
+            widget.attrs.setdefault("aria-label", f"{field.label} ({row})")
+
+
 class ParticipantInline(ReleaseChildInline, admin.TabularInline):
+    formset = LabelledRowsFormSet
     model = Participant
     extra = 0
     autocomplete_fields = ["person", "office"]
