@@ -69,7 +69,7 @@ def relation_diagram(organisation, relations, *, parent, bodies):
         )
 
     return format_html(
-        '<svg class="relations-diagram" viewBox="0 0 {} {}" role="group" '
+        '<svg class="relations-diagram" viewBox="0 0 {} {}" '
         'aria-labelledby="diagram-title" xmlns="http://www.w3.org/2000/svg">'
         '<title id="diagram-title">{}</title>'
         '<g class="links">{}</g><g class="link-labels">{}</g>{}{}</svg>',
