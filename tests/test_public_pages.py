@@ -260,7 +260,7 @@ def test_organisation_index_groups_bodies_under_their_parent(client, demo):
     assert page.count('href="/organisations/sco-regional-anti-terrorist-structure/"') == 1
 
 
-def test_person_page_shows_offices_with_dates_or_says_they_are_unknown(
+def test_person_page_shows_offices_with_their_dates_and_leaves_unknown_dates_out(
     client, public_world, make_release
 ):
     other_office = Office.objects.create(
@@ -274,7 +274,9 @@ def test_person_page_shows_offices_with_dates_or_says_they_are_unknown(
     ).participants.create(office=public_world.office)
     page = text(client, "/people/ada-holder/")
     assert "Secretary-General" in page and "since 1 January 2020" in page
-    assert "Envoy" in page and "dates not known" in page
+    assert "Envoy" in page and "not known" not in page
+    envoy = page.split("Envoy, ")[1].split("</li>")[0]
+    assert envoy == '<a href="/organisations/oot/">Organisation of Tests</a>'
     assert "Named by office only" in page
     assert "Before the appointment" not in page
 
@@ -284,7 +286,9 @@ def test_document_page_shows_parties_and_releases(client, public_world, make_rel
     public_world.document.parties.add(public_world.organisation)
     page = text(client, "/documents/memorandum/")
     assert "Release citing it" in page and "Organisation of Tests" in page
-    assert "date not known" in page
+    # The document's date is not known: the page says nothing of it.
+    assert "not known" not in page
+    assert '<p class="kind">Other</p>' in page
 
 
 # Bad input, error pages, accessibility

@@ -52,14 +52,21 @@ class HomeView(PublicReleaseMixin, ListView):
 
     def get_queryset(self):
         # The newest release with a photo leads the front page, or the newest one
-        # when none has a photo. The template skips it in the list below, so the
-        # page costs the same queries either way.
+        # when none has a photo. The list below leaves it out, so the page costs
+        # the same queries either way.
         releases = self.public_releases().for_listing()
         self.featured = releases.filter(photos__isnull=False).distinct().first() or releases.first()
         return releases
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(featured=self.featured, **kwargs)
+        context = super().get_context_data(**kwargs)
+        # Only the first page leads with a release; later pages are the plain list.
+        featured = self.featured if context["page_obj"].number == 1 else None
+        context.update(
+            featured=featured,
+            latest=[release for release in context["releases"] if release != featured],
+        )
+        return context
 
 
 class NewsListView(PublicReleaseMixin, ListView):

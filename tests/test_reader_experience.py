@@ -1,0 +1,162 @@
+"""The public site as a new reader meets it: words they understand, no empty or doubled parts."""
+
+import datetime
+import re
+
+import pytest
+from django.conf import settings
+
+pytestmark = pytest.mark.django_db
+
+BASE = datetime.datetime(2024, 3, 10, 9, 0, tzinfo=datetime.UTC)
+DAY = datetime.timedelta(days=1)
+
+
+def text(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, url
+    return response.content.decode()
+
+
+def search_boxes(page):
+    return len(re.findall(r'<input[^>]+type="search"', page))
+
+
+# The label above a page title
+
+
+def css_rule(selector):
+    css = (settings.BASE_DIR / "static/css/site.css").read_text()
+    match = re.search(rf"(?m)^{re.escape(selector)} {{([^}}]*)}}", css)
+    assert match, f"no rule for {selector}"
+    return match.group(1)
+
+
+def test_the_label_above_a_title_stands_clear_of_the_header(client, make_release):
+    release = make_release()
+    release.tags.add("youth")
+    for url in (release.get_absolute_url(), "/topics/youth/"):
+        page = text(client, url)
+        assert re.search(r'<p class="kind kicker">[^<]+</p>\s*<h1>', page), url
+    assert "margin-top: 1.5rem" in css_rule(".kicker")
+
+
+# Error pages in words
+
+
+@pytest.mark.parametrize(
+    "prefix, words",
+    [("", "Page not found"), ("/ru", "Страница не найдена"), ("/zh-hans", "页面未找到")],
+)
+def test_not_found_page_says_so_in_words_not_a_code(client, db, prefix, words):
+    page = text(client, f"{prefix}/news/no-such-release/", status=404)
+    main = page.split("<main")[1].split("</main>")[0]
+    assert f"<h1>{words}</h1>" in main
+    assert "404" not in main
+
+
+@pytest.mark.parametrize(
+    "prefix, words", [("", "Withdrawn"), ("/ru", "Отозвано"), ("/zh-hans", "已撤回")]
+)
+def test_withdrawn_page_says_withdrawn_in_words_not_a_code(client, make_release, prefix, words):
+    release = make_release(status="withdrawn", first_published_at=BASE, withdrawn_at=BASE + DAY)
+    page = text(client, f"{prefix}/news/{release.slug}/", status=410)
+    main = page.split("<main")[1].split("</main>")[0]
+    assert f'<p class="kind kicker">{words}</p>' in main
+    assert "410" not in main
+
+
+def test_server_error_page_shows_no_code(client, db):
+    from django.template.loader import render_to_string
+
+    page = render_to_string("500.html")
+    assert "500" not in page.split("<main>")[1]
+
+
+# The home page
+
+
+def test_home_with_one_release_shows_it_without_an_empty_heading(client, make_release):
+    make_release(title="The only release")
+    page = text(client, "/")
+    assert page.count(">The only release</a>") == 1
+    assert 'class="section-heading"' not in page
+    assert 'class="empty"' not in page
+
+
+def test_home_with_more_releases_heads_the_list_that_follows(client, make_release):
+    make_release(title="Older release", publish_at=BASE - DAY)
+    make_release(title="Newest release", publish_at=BASE)
+    page = text(client, "/")
+    heading = page.index('class="section-heading"')
+    assert page.index(">Newest release</a>") < heading < page.index(">Older release</a>")
+
+
+def test_home_without_releases_says_so_under_its_heading(client, db):
+    page = text(client, "/")
+    assert "<h1>Latest news</h1>" in page
+    assert "No releases have been published yet." in page
+
+
+def test_later_home_pages_list_every_release_of_the_page_and_feature_none(client, make_release):
+    for number in range(25):
+        make_release(title=f"Release number {number}", publish_at=BASE + number * DAY)
+    first = text(client, "/")
+    assert first.count('class="release-card"') == 19 and 'class="featured"' in first
+    second = text(client, "/?page=2")
+    assert 'class="featured"' not in second
+    assert second.count('class="release-card"') == 5
+    assert "<h1>Latest news</h1>" in second
+
+
+# One search box
+
+
+@pytest.mark.parametrize("url", ["/search/", "/search/?q=summit", "/ru/search/?q=summit"])
+def test_search_page_has_one_search_box(client, make_release, url):
+    make_release(title="Summit")
+    page = text(client, url)
+    assert search_boxes(page) == 1
+    assert 'id="search-q"' in page
+
+
+def test_search_page_box_keeps_the_query(client, make_release):
+    make_release(title="Summit")
+    assert 'value="summit"' in text(client, "/search/?q=summit")
+
+
+def test_not_found_page_has_one_search_box(client, db):
+    assert search_boxes(text(client, "/news/no-such/", status=404)) == 1
+
+
+def test_other_pages_keep_the_header_search_box(client, make_release):
+    make_release()
+    for url in ("/", "/news/", "/organisations/"):
+        page = text(client, url)
+        assert search_boxes(page) == 1 and 'id="site-search-q"' in page, url
+
+
+# Unknown dates are left out
+
+
+def test_document_without_a_date_says_nothing_of_it(client, public_world, make_release):
+    public_world.attach(make_release())
+    page = text(client, "/documents/memorandum/")
+    assert '<p class="kind">Other</p>' in page
+    assert "not known" not in page
+
+
+def test_office_without_dates_is_named_without_dates(client, public_world, make_release):
+    from newsroom.models import Appointment, Office
+
+    public_world.attach(make_release())
+    envoy = Office.objects.create(organisation=public_world.organisation, title="Envoy", slug="e")
+    Appointment.objects.create(person=public_world.person, office=envoy)
+    for prefix in ("", "/ru", "/zh-hans"):
+        page = text(client, f"{prefix}/people/ada-holder/")
+        offices = page.split('<ul class="offices">')[1].split("</ul>")[0]
+        items = re.findall(r"<li>(.*?)</li>", offices, re.S)
+        undated = next(item for item in items if item.startswith("Envoy"))
+        assert undated.strip().endswith("Organisation of Tests</a>"), prefix
+        dated = next(item for item in items if item.startswith("Secretary-General"))
+        assert " — " in dated, prefix
