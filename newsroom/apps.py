@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class NewsroomConfig(AppConfig):
@@ -8,10 +9,13 @@ class NewsroomConfig(AppConfig):
     def ready(self):
         # The editorial layer announces changes readers can see; the public
         # site's page cache listens. Neither imports the other's receivers.
-        from newsroom import text
+        from newsroom import permissions, text, uploads
         from newsroom.editorial import signals
         from newsroom.site import cache
 
         signals.connect()
         cache.connect()
         text.connect()
+        uploads.limit_pillow()
+        # Also after every flush of a test database, which empties the groups' table.
+        post_migrate.connect(permissions.ensure_staff_groups, dispatch_uid="newsroom-staff-groups")

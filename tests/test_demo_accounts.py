@@ -28,3 +28,8 @@ def test_running_again_keeps_existing_passwords(capsys):
     call_command("create_demo_accounts")
     assert get_user_model().objects.get(username="editor").password == first
     assert "already exists" in capsys.readouterr().out
+
+
+def test_editors_may_unlock_colleagues_locked_out_and_contributors_may_not(editor, contributor):
+    assert editor.has_perms(["axes.view_accessattempt", "axes.delete_accessattempt"])
+    assert not contributor.has_perm("axes.delete_accessattempt")

@@ -5,6 +5,7 @@
 """
 
 from django.contrib import admin
+from django.db import models
 
 from newsroom.models import (
     Appointment,
@@ -25,6 +26,8 @@ class OrganisationRelationInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    # An address typed without a scheme is a web address over https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "short_name", "kind", "parent", "is_listed"]
     list_filter = ["kind", "is_listed"]
     search_fields = ["name", "short_name"]

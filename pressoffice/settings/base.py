@@ -119,6 +119,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every response and every log line of a request carries its id.
+    "pressoffice.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "pressoffice.security.KnownMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -57,9 +57,19 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", f"press-office@{urlsplit(SITE_URL).hostname}")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# One JSON object a line on standard output, with the request id (docs/deploy.md, "Logs").
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "pressoffice.observability.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
+    # The lock-out protection announces its settings at every start; failures still log.
+    "loggers": {"axes.apps": {"level": "WARNING"}},
 }
