@@ -1,6 +1,7 @@
 """Feeds as a feed reader sees them; the sitemap and robots.txt as a crawler does."""
 
 import datetime
+import re
 import xml.etree.ElementTree as ET
 
 import feedparser
@@ -132,3 +133,87 @@ def test_sitemap_keeps_its_headers_when_served_from_the_cache(client, releases):
     for response in (first, second):
         assert response["Content-Type"].startswith("application/xml")
         assert response["X-Robots-Tag"].startswith("noindex")
+
+
+# The feeds page
+
+
+def feed_page_links(page):
+    return re.findall(r'<a href="([^"]+)" type="application/(?:rss|atom)\+xml">', page)
+
+
+def test_feeds_page_lists_every_feed_with_its_full_address(client, releases, make_organisation):
+    hidden = make_organisation(name="Hidden body", slug="hidden-body")
+    response = client.get("/feeds/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<h1>Feeds</h1>" in page and "A feed is a list of the latest releases" in page
+    links = feed_page_links(page)
+    for path in [
+        "/feeds/news.rss",
+        "/feeds/news.atom",
+        "/ru/feeds/news.rss",
+        "/ru/feeds/news.atom",
+        "/zh-hans/feeds/news.rss",
+        "/zh-hans/feeds/news.atom",
+        "/feeds/topics/youth.rss",
+        "/feeds/topics/shared-topic.atom",
+        "/feeds/organisations/oot.rss",
+        "/feeds/organisations/oot.atom",
+    ]:
+        assert f"http://testserver{path}" in links, path
+    # The address shown is the address linked, whole.
+    shown = re.sub(r"<wbr>", "", page)
+    assert ">http://testserver/feeds/topics/youth.rss</a>" in shown
+    assert hidden.slug not in page and "draft" not in page.lower()
+    # Every address listed is a feed that answers.
+    for link in links:
+        parse(client, link.removeprefix("http://testserver"))
+
+
+@pytest.mark.parametrize(
+    "prefix, title, own, others",
+    [
+        ("", "Feeds", "/feeds/news.rss", ["/ru/feeds/news.rss", "/zh-hans/feeds/news.rss"]),
+        ("/ru", "Ленты новостей", "/ru/feeds/news.rss", ["/feeds/news.rss", "/zh-hans/feeds/news.rss"]),
+        ("/zh-hans", "订阅源", "/zh-hans/feeds/news.rss", ["/feeds/news.rss", "/ru/feeds/news.rss"]),
+    ],
+)  # fmt: skip
+def test_feeds_page_speaks_its_language_and_offers_the_others(
+    client, releases, prefix, title, own, others
+):
+    page = client.get(f"{prefix}/feeds/").content.decode()
+    assert f"<h1>{title}</h1>" in page
+    own_section, languages = page.split('id="language-feeds-heading"')
+    assert feed_page_links(own_section) == [
+        f"http://testserver{own}",
+        f"http://testserver{own.replace('.rss', '.atom')}",
+    ]
+    in_other_languages = [link for link in feed_page_links(languages) if "/news." in link]
+    assert in_other_languages == [
+        f"http://testserver{path}{suffix}"
+        for path in (other.removesuffix(".rss") for other in others)
+        for suffix in (".rss", ".atom")
+    ]
+
+
+def test_menu_and_footer_lead_to_the_feeds_page_not_to_raw_xml(client, releases):
+    for prefix in ("", "/ru", "/zh-hans"):
+        page = client.get(f"{prefix}/").content.decode()
+        menu = page.split('<nav aria-label="')[1].split("</nav>")[0]
+        assert f'href="{prefix}/feeds/"' in menu, prefix
+        assert "news.rss" not in menu and "news.atom" not in menu, prefix
+        footer = page.split('<footer class="site-footer">')[1]
+        assert f'href="{prefix}/feeds/"' in footer, prefix
+
+
+def test_feeds_page_without_releases_still_offers_the_news_feed(client, db):
+    page = client.get("/feeds/").content.decode()
+    assert "http://testserver/feeds/news.rss" in feed_page_links(page)
+    assert 'id="topic-feeds-heading"' not in page
+    assert 'id="organisation-feeds-heading"' not in page
+
+
+def test_sitemap_lists_the_feeds_page(client, releases):
+    _root, locations = sitemap_locations(client)
+    assert "http://testserver/feeds/" in locations

@@ -32,6 +32,7 @@ PAGES = [
     "/people/ada-holder/",
     "/documents/memorandum/",
     "/search/?q=release",
+    "/feeds/",
     "/feeds/news.rss",
     "/feeds/news.atom",
     "/feeds/topics/shared-topic.rss",

@@ -6,11 +6,14 @@ context here. Related releases, translations and previous/next come from
 """
 
 import json
+import re
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.templatetags.static import static
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -187,4 +190,76 @@ def release_page_context(release, *, request=None, now=None):
         "next_release": next_release,
         "json_ld": news_article(release, request=request, url=url, translations=translations),
         "description": strip_tags(release.lead)[:300],
+    }
+
+
+FEED_FORMATS = [("RSS", "application/rss+xml"), ("Atom", "application/atom+xml")]
+
+
+def feed_addresses(request, rss, atom, **kwargs):
+    """One feed's full address in each format, with the places a long one may wrap.
+
+    A phone breaks an address after a slash, where readers expect it, rather
+    than in the middle of a word.
+    """
+    addresses = []
+    for (name, media_type), url_name in zip(FEED_FORMATS, (rss, atom), strict=True):
+        url = absolute(request, reverse(url_name, kwargs=kwargs))
+        addresses.append(
+            {
+                "format": name,
+                "type": media_type,
+                "url": url,
+                "parts": re.split(r"(?<=/)(?=[^/])", url),
+            }
+        )
+    return addresses
+
+
+def feeds_page_context(request):
+    """Every feed readers may subscribe to, with the full address a feed reader asks for.
+
+    The news feed in the page's language, the same feed under the other
+    languages' prefixes, and one feed per public topic and public organisation:
+    those are exactly the feeds that answer rather than 404.
+    """
+    current = translation.get_language()
+    other_languages = []
+    for code, name in settings.LANGUAGES:
+        if code == current:
+            continue
+        with translation.override(code):
+            addresses = feed_addresses(request, "newsroom:feed_rss", "newsroom:feed_atom")
+        other_languages.append((code, name, addresses))
+    topics = PressRelease.objects.public().topics().order_by("name")
+    organisations = Organisation.objects.public().order_by("name")
+    return {
+        "news_feed": feed_addresses(request, "newsroom:feed_rss", "newsroom:feed_atom"),
+        "other_languages": other_languages,
+        "topic_feeds": [
+            (
+                topic,
+                reverse("newsroom:topic_detail", kwargs={"slug": topic.slug}),
+                feed_addresses(
+                    request,
+                    "newsroom:topic_feed_rss",
+                    "newsroom:topic_feed_atom",
+                    slug=topic.slug,
+                ),
+            )
+            for topic in topics
+        ],
+        "organisation_feeds": [
+            (
+                organisation,
+                organisation.get_absolute_url(),
+                feed_addresses(
+                    request,
+                    "newsroom:organisation_feed_rss",
+                    "newsroom:organisation_feed_atom",
+                    slug=organisation.slug,
+                ),
+            )
+            for organisation in organisations
+        ],
     }

@@ -31,7 +31,12 @@ class SectionSitemap(Sitemap):
     priority = 0.5
 
     def items(self):
-        return ["newsroom:home", "newsroom:news_list", "newsroom:organisation_list"]
+        return [
+            "newsroom:home",
+            "newsroom:news_list",
+            "newsroom:organisation_list",
+            "newsroom:feeds",
+        ]
 
     def location(self, item):
         return reverse(item)

@@ -29,6 +29,7 @@ urlpatterns = [
         "documents/<slug:slug>/", cached(views.DocumentDetailView.as_view()), name="document_detail"
     ),
     path("search/", cached(views.SearchView.as_view()), name="search"),
+    path("feeds/", cached(views.FeedsView.as_view()), name="feeds"),
     path("feeds/news.rss", cached(feeds.ReleaseFeed()), name="feed_rss"),
     path("feeds/news.atom", cached(feeds.AtomReleaseFeed()), name="feed_atom"),
     path("feeds/topics/<slug:slug>.rss", cached(feeds.TopicFeed()), name="topic_feed_rss"),

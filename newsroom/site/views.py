@@ -5,7 +5,13 @@ import datetime
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
+from django.views.generic import (
+    DetailView,
+    ListView,
+    MonthArchiveView,
+    TemplateView,
+    YearArchiveView,
+)
 
 from newsroom.models import (
     Appointment,
@@ -16,7 +22,7 @@ from newsroom.models import (
     PressRelease,
 )
 
-from .context import release_page_context
+from .context import feeds_page_context, release_page_context
 from .diagram import relation_diagram
 from .params import query_param, query_without_page
 from .search import highlight, query_terms, search_releases
@@ -322,3 +328,12 @@ class SearchView(PublicReleaseMixin, ListView):
             query=self.query, terms=terms, query_without_page=query_without_page(self.request)
         )
         return context
+
+
+class FeedsView(TemplateView):
+    """What feeds are for, and the address of every feed there is."""
+
+    template_name = "newsroom/feeds.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**feeds_page_context(self.request), **kwargs)
