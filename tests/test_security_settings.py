@@ -19,7 +19,7 @@ PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "pressoffice.settings.production",
     "DJANGO_SECRET_KEY": SECRET_KEY,
     "DJANGO_ALLOWED_HOSTS": "news.example.org",
-    "DJANGO_SITE_URL": "https://news.example.org",
+    "SITE_URL": "https://news.example.org",
 }
 SHOWN = [
     "SITE_URL",
@@ -191,20 +191,20 @@ def test_production_mails_through_smtp_and_development_prints_mails():
     ],
 )
 def test_a_malformed_site_url_is_a_one_line_error_naming_the_variable(site_url):
-    line = start_error({"DJANGO_SITE_URL": site_url})
-    assert line.startswith("pressoffice: The environment variable DJANGO_SITE_URL must be")
+    line = start_error({"SITE_URL": site_url})
+    assert line.startswith("pressoffice: The environment variable SITE_URL must be")
 
 
 def test_production_refuses_to_start_without_a_site_url():
-    line = start_error({"DJANGO_SITE_URL": ""})
+    line = start_error({"SITE_URL": ""})
     assert (
-        line == "pressoffice: The environment variable DJANGO_SITE_URL must be set in production."
+        line == "pressoffice: The environment variable SITE_URL must be set in production."
     )
 
 
 def test_the_site_url_must_name_an_allowed_host():
-    line = start_error({"DJANGO_SITE_URL": "https://other.example.org"})
-    assert "DJANGO_SITE_URL" in line and "DJANGO_ALLOWED_HOSTS" in line
+    line = start_error({"SITE_URL": "https://other.example.org"})
+    assert "SITE_URL" in line and "DJANGO_ALLOWED_HOSTS" in line
 
 
 @pytest.mark.parametrize(

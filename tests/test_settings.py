@@ -47,7 +47,7 @@ def test_production_starts_with_the_required_variables_and_debug_off():
             **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
             "DJANGO_SECRET_KEY": "x" * 50,
             "DJANGO_ALLOWED_HOSTS": "news.example.org",
-            "DJANGO_SITE_URL": "https://news.example.org",
+            "SITE_URL": "https://news.example.org",
         },
         capture_output=True,
         text=True,

@@ -9,4 +9,4 @@ ALLOWED_HOSTS = [
     h for h in env("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",") if h
 ]
 # Optional here: without it, absolute URLs name the host the browser asked for.
-SITE_URL = site_url_from_env("DJANGO_SITE_URL", ALLOWED_HOSTS, require_https=False)
+SITE_URL = site_url_from_env("SITE_URL", ALLOWED_HOSTS, require_https=False)

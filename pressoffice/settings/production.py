@@ -16,8 +16,8 @@ SECRET_KEY = require_env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = [h.strip() for h in require_env("DJANGO_ALLOWED_HOSTS").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o for o in env("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
-require_env("DJANGO_SITE_URL")
-SITE_URL = site_url_from_env("DJANGO_SITE_URL", ALLOWED_HOSTS, require_https=True)
+require_env("SITE_URL")
+SITE_URL = site_url_from_env("SITE_URL", ALLOWED_HOSTS, require_https=True)
 
 # TLS may end at a proxy in front of the application server. Only when it does, and
 # that proxy sets X-Forwarded-Proto (and X-Forwarded-For), may those headers be
