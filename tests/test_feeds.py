@@ -217,3 +217,11 @@ def test_feeds_page_without_releases_still_offers_the_news_feed(client, db):
 def test_sitemap_lists_the_feeds_page(client, releases):
     _root, locations = sitemap_locations(client)
     assert "http://testserver/feeds/" in locations
+
+
+def test_robots_txt_does_not_name_the_admin_and_keeps_one_record(client, db):
+    text = client.get("/robots.txt").content.decode()
+    assert "admin" not in text
+    # A blank line would end the record and leave the rules that follow without a crawler.
+    assert "\n\n" not in text.strip()
+    assert "Disallow: /preview/" in text
