@@ -124,7 +124,7 @@ def test_robots_txt_points_at_the_sitemap(client, db):
     response = client.get("/robots.txt")
     assert response["Content-Type"].startswith("text/plain")
     assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
-    assert "Disallow: /admin/" in response.content.decode()
+    assert "Disallow: /search/" in response.content.decode()
 
 
 def test_sitemap_keeps_its_headers_when_served_from_the_cache(client, releases):
