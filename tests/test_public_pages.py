@@ -180,7 +180,12 @@ def test_news_list_filters_by_kind_topic_organisation_and_year(client, public_wo
     public_world.attach(
         make_release(title="Tagged statement", kind="statement", publish_at=BASE), "youth"
     )
-    make_release(title="Old news", kind="news", publish_at=BASE.replace(year=2019))
+    make_release(
+        title="Old news",
+        kind="news",
+        publish_at=BASE.replace(year=2019),
+        dateline_date=BASE.replace(year=2019).date(),
+    )
     cases = {
         "kind=statement": ["Tagged statement"],
         "topic=youth": ["Tagged statement"],
@@ -201,8 +206,12 @@ def test_news_list_filters_by_kind_topic_organisation_and_year(client, public_wo
 
 
 def test_year_and_month_archives(client, make_release):
-    make_release(title="March release", publish_at=BASE)
-    make_release(title="May release", publish_at=BASE.replace(month=5))
+    make_release(title="March release", publish_at=BASE, dateline_date=BASE.date())
+    make_release(
+        title="May release",
+        publish_at=BASE.replace(month=5),
+        dateline_date=BASE.replace(month=5).date(),
+    )
     year = text(client, "/news/2024/")
     assert "March release" in year and "May release" in year
     assert 'href="/news/2024/03/"' in year

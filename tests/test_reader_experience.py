@@ -160,3 +160,80 @@ def test_office_without_dates_is_named_without_dates(client, public_world, make_
         assert undated.strip().endswith("Organisation of Tests</a>"), prefix
         dated = next(item for item in items if item.startswith("Secretary-General"))
         assert " — " in dated, prefix
+
+
+# Archives go by the dateline's date
+
+
+@pytest.fixture
+def imported_late(make_release):
+    """News of 3 March 2019, imported and published years later, and a newer item."""
+    late = make_release(
+        title="Dated 2019, published 2026",
+        slug="dated-2019",
+        dateline_date=datetime.date(2019, 3, 3),
+        publish_at=datetime.datetime(2026, 1, 10, 9, 0, tzinfo=datetime.UTC),
+    )
+    recent = make_release(
+        title="Dated and published 2025",
+        slug="dated-2025",
+        dateline_date=datetime.date(2025, 12, 1),
+        publish_at=datetime.datetime(2025, 12, 1, 9, 0, tzinfo=datetime.UTC),
+    )
+    return late, recent
+
+
+def titles(page):
+    return re.findall(r'<h2><a href="/news/[^"]+/">([^<]+)</a></h2>', page)
+
+
+def test_year_and_month_archives_go_by_the_dateline(client, imported_late):
+    assert titles(text(client, "/news/2019/")) == ["Dated 2019, published 2026"]
+    assert 'href="/news/2019/03/"' in text(client, "/news/2019/")
+    assert titles(text(client, "/news/2019/03/")) == ["Dated 2019, published 2026"]
+    assert titles(text(client, "/news/2025/12/")) == ["Dated and published 2025"]
+    for url in ("/news/2026/", "/news/2026/01/", "/news/2019/01/"):
+        assert client.get(url).status_code == 404, url
+
+
+def test_archive_lists_in_dateline_order_and_links_months_with_news(client, make_release):
+    make_release(
+        title="June news, published first",
+        dateline_date=datetime.date(2019, 6, 20),
+        publish_at=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC),
+    )
+    make_release(
+        title="February news, published later",
+        dateline_date=datetime.date(2019, 2, 5),
+        publish_at=datetime.datetime(2024, 6, 1, tzinfo=datetime.UTC),
+    )
+    year = text(client, "/news/2019/")
+    assert titles(year) == ["June news, published first", "February news, published later"]
+    assert re.findall(r'href="/news/2019/(\d\d)/"', year) == ["02", "06"]
+    february = text(client, "/news/2019/02/")
+    assert 'rel="next" href="/news/2019/06/"' in february
+    assert 'rel="prev"' not in february
+
+
+def test_news_list_year_filter_and_its_years_go_by_the_dateline(client, imported_late):
+    page = text(client, "/news/?year=2019")
+    assert titles(page) == ["Dated 2019, published 2026"]
+    assert titles(text(client, "/news/?year=2026")) == []
+    listing = text(client, "/news/")
+    years = re.findall(r"<option(?: selected)?>(\d{4})</option>", listing)
+    assert years == ["2025", "2019"]
+    assert re.findall(r'href="/news/(\d{4})/"', listing) == ["2025", "2019"]
+
+
+def test_home_news_list_and_feeds_keep_publication_order(client, imported_late):
+    newest_first = ["Dated 2019, published 2026", "Dated and published 2025"]
+    assert titles(text(client, "/news/")) == newest_first
+    home = text(client, "/")
+    assert home.index("Dated 2019, published 2026") < home.index("Dated and published 2025")
+    feed = text(client, "/feeds/news.atom")
+    assert feed.index("Dated 2019, published 2026") < feed.index("Dated and published 2025")
+
+
+def test_a_dateline_after_today_does_not_hide_a_public_release(client, make_release):
+    make_release(title="Announced ahead", dateline_date=datetime.date(2999, 5, 1))
+    assert titles(text(client, "/news/2999/05/")) == ["Announced ahead"]

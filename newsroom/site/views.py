@@ -78,7 +78,9 @@ class HomeView(PublicReleaseMixin, ListView):
 class NewsListView(PublicReleaseMixin, ListView):
     """All releases, filtered by kind, topic, organisation and year.
 
-    A filter naming nothing finds nothing; a year that is no year answers 404.
+    The list runs in publication order; the year is the dateline's, the year the
+    news happened in, as in the archives. A filter naming nothing finds nothing;
+    a year that is no year answers 404.
     """
 
     template_name = "newsroom/news_list.html"
@@ -101,7 +103,7 @@ class NewsListView(PublicReleaseMixin, ListView):
         if filters["organisation"]:
             releases = releases.filter(organisations__slug=filters["organisation"])
         if filters["year"]:
-            releases = releases.filter(publish_at__year=year_or_404(filters["year"]))
+            releases = releases.filter(dateline_date__year=year_or_404(filters["year"]))
         return releases.distinct().for_listing()
 
     def get_context_data(self, **kwargs):
@@ -114,21 +116,30 @@ class NewsListView(PublicReleaseMixin, ListView):
             organisations=Organisation.objects.filter(releases__in=public)
             .distinct()
             .order_by("name"),
-            years=public.dates("publish_at", "year", order="DESC"),
+            years=public.dates("dateline_date", "year", order="DESC"),
             query_without_page=query_without_page(self.request),
         )
         return context
 
 
 class ArchiveMixin(PublicReleaseMixin):
-    date_field = "publish_at"
+    """Year and month archives by the dateline's date: a release dated 3 March 2019
+    is news of March 2019, whenever it was published or imported.
+
+    Publishing requires a dateline date, so every public release has one. Which
+    releases show is ``public()``'s alone: a dateline date ahead of today is no
+    reason to hide one.
+    """
+
+    date_field = "dateline_date"
+    allow_future = True
     make_object_list = True
     allow_empty = False
     paginate_by = PAGE_SIZE
     context_object_name = "releases"
 
     def get_queryset(self):
-        return self.public_releases().for_listing()
+        return self.public_releases().for_listing().order_by("-dateline_date", "-publish_at", "-pk")
 
     def get_year(self):
         return str(year_or_404(super().get_year()))
