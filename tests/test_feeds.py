@@ -225,3 +225,30 @@ def test_robots_txt_does_not_name_the_admin_and_keeps_one_record(client, db):
     # A blank line would end the record and leave the rules that follow without a crawler.
     assert "\n\n" not in text.strip()
     assert "Disallow: /preview/" in text
+
+
+# Authorship
+
+
+@pytest.mark.parametrize(
+    "prefix, author", [("", "Press office"), ("/ru", "Пресс-служба"), ("/zh-hans", "新闻办公室")]
+)
+@pytest.mark.parametrize(
+    "url", ["/feeds/news.atom", "/feeds/topics/youth.atom", "/feeds/organisations/oot.atom"]
+)
+def test_atom_feeds_name_the_press_office_as_author(client, releases, prefix, author, url):
+    feed = parse(client, prefix + url)
+    assert feed.feed.author_detail.name == author
+    assert feed.entries and all(entry.author_detail.name == author for entry in feed.entries)
+
+
+@pytest.mark.parametrize("prefix, author", [("", "Press office"), ("/ru", "Пресс-служба")])
+@pytest.mark.parametrize("url", ["/feeds/news.rss", "/feeds/organisations/oot.rss"])
+def test_rss_items_name_the_press_office_as_creator(client, releases, prefix, author, url):
+    response = client.get(prefix + url)
+    root = ET.fromstring(response.content)
+    creators = [node.text for node in root.iter("{http://purl.org/dc/elements/1.1/}creator")]
+    assert creators and set(creators) == {author}
+    # RSS's own <author> must be an e-mail address, which the office does not publish.
+    assert root.find("channel/item/author") is None
+    assert all(entry.author == author for entry in parse(client, prefix + url).entries)

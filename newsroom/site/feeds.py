@@ -6,6 +6,10 @@ readers take its titles for HTML, so there they are HTML-escaped: a title that
 reads "<script>" shows as those characters, never as markup. The full text is
 HTML: the sanitised body, with the lead and correction note escaped into it.
 
+The press office is the author of every feed and entry, named in the
+request's language: Atom's ``<author>``, and RSS's ``<dc:creator>`` on each
+item, since RSS's own ``<author>`` must be an e-mail address.
+
 Everything is normalised again on the way out (``newsroom.text``): the models
 store it so, but a row written past ``save()`` must not make a feed fail.
 """
@@ -44,6 +48,12 @@ class ReleaseFeed(Feed):
 
     def link(self, obj=None):
         return reverse("newsroom:news_list")
+
+    def author_name(self, obj=None):
+        return str(_("Press office"))
+
+    def item_author_name(self, item):
+        return self.author_name()
 
     def feed_url(self, obj=None):
         return reverse(self.url_name, kwargs=self.url_kwargs(obj))
