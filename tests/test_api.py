@@ -1,18 +1,21 @@
 """The read-only JSON API, exactly as docs/architecture.md describes it."""
 
 import datetime
+import io
 import uuid
 
 import pytest
+from django.core.files.base import ContentFile
+from PIL import Image
 
-from newsroom.models import PressRelease
+from newsroom.models import Photo, PressRelease
 
 pytestmark = pytest.mark.django_db
 
 RELEASE_FIELDS = {
     "slug", "url", "kind", "title", "lead", "body_html", "language", "dateline_place",
-    "dateline_date", "published_at", "updated_at", "tags", "organisations", "participants",
-    "translations",
+    "dateline_date", "published_at", "updated_at", "correction_note", "tags", "organisations",
+    "participants", "photos", "documents", "translations",
 }  # fmt: skip
 
 
@@ -59,6 +62,25 @@ def test_release_list_shape_and_fields(client, public_world, make_release):
     )
     assert item["translations"] == [
         {"language": "ru", "url": "http://testserver/ru/news/release-2/"}
+    ]
+    assert item["correction_note"] is None
+    assert item["documents"] == [
+        {
+            "slug": "memorandum",
+            "title": "Memorandum of Tests",
+            "url": "http://testserver/documents/memorandum/",
+        }
+    ]
+    # The fixture's photo names a file that is not there: its size is not known.
+    assert item["photos"] == [
+        {
+            "url": f"http://testserver/media/photos/{release.slug}.jpg",
+            "caption": f"Caption of {release.title}",
+            "credit": "",
+            "alt_text": f"Photo of {release.title}",
+            "width": None,
+            "height": None,
+        }
     ]
 
 
@@ -138,3 +160,78 @@ def test_api_is_read_only(client, make_release):
     assert client.post("/api/releases/", {}).status_code in {403, 405}
     assert client.delete(f"/api/releases/{release.slug}/").status_code in {403, 405}
     assert PressRelease.objects.filter(pk=release.pk).exists()
+
+
+def test_photos_carry_absolute_url_credit_and_pixel_size(client, make_release, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    release = make_release()
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "navy").save(buffer, "PNG")
+    for caption, order in [("Second", 1), ("First", 0)]:
+        Photo.objects.create(
+            release=release,
+            image=ContentFile(buffer.getvalue(), name=f"meeting-{order}.png"),
+            caption=caption,
+            credit="Press office",
+            alt_text=f"{caption} photo of the meeting",
+            order=order,
+        )
+    photos = get_json(client, f"/api/releases/{release.slug}/")["photos"]
+    assert [photo["caption"] for photo in photos] == ["First", "Second"]
+    for photo in photos:
+        assert photo["url"].startswith("http://testserver/media/photos/")
+        assert photo["url"].endswith(".png")
+        assert (photo["width"], photo["height"]) == (64, 48)
+        assert photo["credit"] == "Press office"
+        stored = photo["url"].removeprefix("http://testserver/media/")
+        assert (tmp_path / stored).is_file()
+
+
+def test_a_release_without_photos_documents_or_correction_says_so(client, make_release):
+    release = make_release(correction_note="")
+    item = get_json(client, f"/api/releases/{release.slug}/")
+    assert item["photos"] == [] and item["documents"] == []
+    assert item["correction_note"] is None
+
+
+def test_correction_note_and_update_time_are_given(client, make_release):
+    release = make_release(correction_note="The date of the meeting was wrong.")
+    item = get_json(client, f"/api/releases/{release.slug}/")
+    assert item["correction_note"] == "The date of the meeting was wrong."
+    assert datetime.datetime.fromisoformat(item["updated_at"]) == release.updated_at
+
+
+def test_withdrawn_release_that_was_public_answers_410_with_the_notice(client, make_release):
+    withdrawn_at = datetime.datetime(2024, 2, 1, 12, 0, tzinfo=datetime.UTC)
+    release = make_release(
+        title="Text written after the withdrawal",
+        public_title="The title readers saw",
+        status=PressRelease.Status.WITHDRAWN,
+        first_published_at=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC),
+        withdrawn_at=withdrawn_at,
+        withdrawal_reason="Issued in error.",
+    )
+    data = get_json(client, f"/api/releases/{release.slug}/", status=410)
+    assert data == {
+        "detail": "This release has been withdrawn.",
+        "slug": release.slug,
+        "title": "The title readers saw",
+        "withdrawn_at": withdrawn_at.isoformat(),
+        "reason": "Issued in error.",
+    }
+    assert release.slug not in str(get_json(client, "/api/releases/"))
+    ru = get_json(client, f"/ru/api/releases/{release.slug}/", status=410)
+    assert ru["detail"] == "Этот материал отозван."
+
+
+def test_withdrawn_release_never_public_answers_404(client, make_release):
+    # A scheduled release pulled before its time: readers never saw it.
+    release = make_release(
+        status=PressRelease.Status.WITHDRAWN,
+        publish_at=datetime.datetime(2999, 1, 1, tzinfo=datetime.UTC),
+        withdrawn_at=datetime.datetime(2024, 2, 1, tzinfo=datetime.UTC),
+        withdrawal_reason="Not to be published.",
+    )
+    assert not release.was_public()
+    data = get_json(client, f"/api/releases/{release.slug}/", status=404)
+    assert data == {"detail": "Not found."}

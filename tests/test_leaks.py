@@ -43,8 +43,10 @@ def hidden(public_world, make_release):
         make_release(
             title="Visible release",
             slug="visible-release",
-            # Now, so that it is in this month's archive, which the matrix visits.
+            # Dated and published now, so that it is in this month's archive, which the
+            # matrix visits; the hidden releases carry the same dateline date.
             publish_at=NOW - datetime.timedelta(seconds=1),
+            dateline_date=NOW.date(),
         )
     )
     releases = {}
@@ -55,7 +57,7 @@ def hidden(public_world, make_release):
                 slug=f"release-{marker}",
                 lead=f"Lead {marker}.",
                 body=f"<p>Body {marker}.</p>",
-                dateline_date=datetime.date(2024, 1, 1),
+                dateline_date=NOW.date(),
                 **STATES[state],
             ),
             f"topic {marker}",
@@ -120,14 +122,24 @@ def test_hidden_release_own_urls_answer_404_or_410(client, hidden, state):
     marker = MARKERS[state]
     expected = 410 if state == "withdrawn" else 404
     assert client.get(f"/news/release-{marker}/").status_code == expected
-    for url in [
-        f"/api/releases/release-{marker}/",
-        f"/topics/topic-{marker}/",
-        f"/feeds/topics/topic-{marker}.rss",
-    ]:
+    assert client.get(f"/api/releases/release-{marker}/").status_code == expected
+    urls = [f"/topics/topic-{marker}/", f"/feeds/topics/topic-{marker}.rss"]
+    if state != "withdrawn":
+        urls.append(f"/api/releases/release-{marker}/")
+    for url in urls:
         response = client.get(url)
         assert response.status_code == 404, url
         assert marker not in response.content.decode().replace(f"release-{marker}", "")
+
+
+def test_withdrawn_release_in_the_api_shows_only_the_public_record(client, hidden):
+    response = client.get("/api/releases/release-tundrawick/")
+    assert response.status_code == 410
+    data = response.json()
+    assert data["title"] == "Public title tundrawick"
+    text = response.content.decode()
+    assert "Release tundrawick" not in text and "Lead tundrawick." not in text
+    assert "Body tundrawick" not in text and "photos/" not in text
 
 
 def test_withdrawn_page_shows_the_notice_and_only_the_public_record(client, hidden):

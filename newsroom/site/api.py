@@ -27,7 +27,37 @@ def not_found(detail=None):
 
 
 def api_releases():
-    return PressRelease.objects.public().for_api().order_by("-publish_at", "-pk")
+    return (
+        PressRelease.objects.public()
+        .for_api()
+        .prefetch_related("photos", "documents")
+        .order_by("-publish_at", "-pk")
+    )
+
+
+def withdrawn(release):
+    """The withdrawal notice: only what readers saw while it was public, and why it went."""
+    return api_response(
+        {
+            "detail": _("This release has been withdrawn."),
+            "slug": release.slug,
+            "title": release.public_title,
+            "withdrawn_at": release.withdrawn_at.isoformat() if release.withdrawn_at else None,
+            "reason": release.withdrawal_reason,
+        },
+        status=410,
+    )
+
+
+def image_size(photo):
+    """The photo's width and height in pixels, or ``(None, None)`` when its file is unreadable.
+
+    A missing or damaged file must not take the whole answer down with it.
+    """
+    try:
+        return photo.image.width, photo.image.height
+    except (OSError, ValueError):
+        return None, None
 
 
 def translations_of(releases):
@@ -48,6 +78,19 @@ def translations_of(releases):
     }
 
 
+def serialise_photo(photo, request):
+    width, height = image_size(photo)
+    return {
+        # The original for now; smaller renditions will get keys of their own.
+        "url": request.build_absolute_uri(photo.image.url),
+        "caption": photo.caption,
+        "credit": photo.credit,
+        "alt_text": photo.alt_text,
+        "width": width,
+        "height": height,
+    }
+
+
 def serialise_release(release, request, translations):
     return {
         "slug": release.slug,
@@ -61,6 +104,7 @@ def serialise_release(release, request, translations):
         "dateline_date": release.dateline_date.isoformat() if release.dateline_date else None,
         "published_at": release.publish_at.isoformat(),
         "updated_at": release.updated_at.isoformat(),
+        "correction_note": release.correction_note or None,
         "tags": [tag.name for tag in release.tags.all()],
         "organisations": [
             {"slug": o.slug, "name": o.name, "short_name": o.short_name}
@@ -76,6 +120,16 @@ def serialise_release(release, request, translations):
                 "role": participant.role,
             }
             for participant in release.participants.all()
+        ],
+        "photos": [serialise_photo(photo, request) for photo in release.photos.all()],
+        # A public release's documents are public with it.
+        "documents": [
+            {
+                "slug": document.slug,
+                "title": document.title,
+                "url": request.build_absolute_uri(document.get_absolute_url()),
+            }
+            for document in release.documents.all()
         ],
         "translations": [
             {
@@ -126,6 +180,11 @@ def release_list(request):
 def release_detail(request, slug):
     release = api_releases().filter(slug=slug).first()
     if release is None:
+        # As on the release page: a release readers saw answers 410 with the
+        # notice once withdrawn; one they never saw is simply not found.
+        gone = PressRelease.objects.filter(slug=slug).first()
+        if gone is not None and gone.was_public():
+            return withdrawn(gone)
         return not_found()
     return api_response(serialise_release(release, request, translations_of([release])[release.pk]))
 
