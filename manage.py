@@ -7,9 +7,15 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pressoffice.settings.development")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    try:
+        execute_from_command_line(sys.argv)
+    except ImproperlyConfigured as error:
+        # A configuration mistake is one line naming the variable, not a traceback.
+        sys.stderr.write(f"pressoffice: {error}\n")
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 ROOT = settings.BASE_DIR
@@ -69,3 +71,32 @@ def test_manage_py_defaults_to_development_settings():
     )
     assert result.returncode == 0, result.stderr
     assert "DEBUG = True" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("variables", "named"),
+    [
+        ({"DATABASE_URL": "foo://somewhere/db"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "postgres://"}, "DATABASE_URL"),
+        ({"REDIS_URL": "http://cache:6379/0"}, "REDIS_URL"),
+        (
+            {"REDIS_URL": "redis://cache:6379/0", "REDIS_SOCKET_TIMEOUT": "soon"},
+            "REDIS_SOCKET_TIMEOUT",
+        ),
+    ],
+)
+def test_a_malformed_service_address_is_one_line_naming_the_variable(variables, named):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        env={
+            **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")},
+            "DJANGO_SETTINGS_MODULE": "pressoffice.settings.development",
+            **variables,
+        },
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert named in result.stderr and "Traceback" not in result.stderr

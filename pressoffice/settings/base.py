@@ -157,25 +157,73 @@ TEMPLATES = [
     },
 ]
 
-# SQLite in the project folder unless DATABASE_URL names another database.
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "0")),
-    )
-}
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-if env("REDIS_URL"):
-    CACHES = {
+# SQLite in the project folder unless DATABASE_URL names another database.
+def database_from_env():
+    """The database ``DATABASE_URL`` names (SQLite in the project folder without it).
+
+    Connections are kept between requests and checked before reuse; SQLite writes through
+    a write-ahead log and waits for a busy database instead of failing at once.
+    """
+    url = env("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    try:
+        database = dj_database_url.parse(
+            url,
+            conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
+            conn_health_checks=True,
+        )
+    except ValueError as error:
+        reason = str(error).split(". ", 1)[0]
+        raise ImproperlyConfigured(
+            f"DATABASE_URL is not a database address Django can use ({reason})."
+        ) from None
+    if not database.get("ENGINE") or not database.get("NAME"):
+        raise ImproperlyConfigured("DATABASE_URL names no database, e.g. postgres://host/name.")
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": 20,
+            # Writers take the lock when they start, so two never deadlock on an upgrade.
+            "transaction_mode": "IMMEDIATE",
+        }
+    elif database["ENGINE"] == "django.db.backends.postgresql":
+        # A database that does not answer is reported in seconds, not minutes.
+        database.setdefault("OPTIONS", {})["connect_timeout"] = int(
+            env("DATABASE_CONNECT_TIMEOUT", "5")
+        )
+    return database
+
+
+def cache_from_env():
+    """Redis at ``REDIS_URL`` with short socket timeouts, else the process's own memory.
+
+    A cache that does not answer must not add seconds to every request: the page cache
+    goes on without it (newsroom/site/cache.py).
+    """
+    url = env("REDIS_URL")
+    if not url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if urlsplit(url).scheme not in ("redis", "rediss", "unix"):
+        raise ImproperlyConfigured(
+            "REDIS_URL must be a redis://, rediss:// or unix:// address, e.g. redis://cache:6379/0."
+        )
+    try:
+        timeout = float(env("REDIS_SOCKET_TIMEOUT", "0.25"))
+    except ValueError:
+        raise ImproperlyConfigured("REDIS_SOCKET_TIMEOUT must be a number of seconds.") from None
+    return {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env("REDIS_URL"),
+            "LOCATION": url,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "pressoffice"),
+            "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
         }
     }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+DATABASES = {"default": database_from_env()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+CACHES = cache_from_env()
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
