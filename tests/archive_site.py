@@ -45,7 +45,7 @@ def make_history():
     """On top of the demo: staff, every workflow step, photos, files, a working copy, a
     translation, a share link. Returns the editor."""
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
+    from django.contrib.auth.models import Group, Permission
     from django.utils import timezone
     from reversion.models import Version
 
@@ -67,6 +67,11 @@ def make_history():
         "archive-contributor", "contributor@example.org", PASSWORD, is_staff=True
     )
     contributor.groups.add(Group.objects.get(name="Contributors"))
+    # A group of the office's own, with a permission of its own, that a new database lacks.
+    translators = Group.objects.create(name="Translators")
+    translators.permissions.add(Permission.objects.get(codename="change_pressrelease"))
+    contributor.groups.add(translators)
+    contributor.user_permissions.add(Permission.objects.get(codename="view_sharelink"))
     editor = users.objects.get(pk=editor.pk)
     contributor = users.objects.get(pk=contributor.pk)
 
