@@ -237,3 +237,186 @@ def test_home_news_list_and_feeds_keep_publication_order(client, imported_late):
 def test_a_dateline_after_today_does_not_hide_a_public_release(client, make_release):
     make_release(title="Announced ahead", dateline_date=datetime.date(2999, 5, 1))
     assert titles(text(client, "/news/2999/05/")) == ["Announced ahead"]
+
+
+# The relations diagram
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def diagram_of(page):
+    import xml.etree.ElementTree as ET
+
+    svg = page.split('<svg class="relations-diagram"')[1].split("</svg>")[0]
+    return ET.fromstring(f'<svg class="relations-diagram"{svg}</svg>')
+
+
+def text_boxes(svg):
+    """Each line of text in the diagram as (left, top, right, bottom, text), by the estimate
+    the diagram wraps with."""
+    from newsroom.site.diagram import text_width
+
+    boxes = []
+    for text in svg.iter(f"{SVG}text"):
+        size = float(text.get("font-size"))
+        bold = "centre" in " ".join(
+            group.get("class", "") for group in svg.iter(f"{SVG}g") if text in list(group)
+        )
+        for span in text.iter(f"{SVG}tspan"):
+            x, y = float(span.get("x")), float(span.get("y"))
+            width = text_width(span.text, size, bold)
+            boxes.append((x, y - 0.8 * size, x + width, y + 0.2 * size, span.text))
+    return boxes
+
+
+def segment_meets_box(line, box):
+    x1, y1, x2, y2 = (float(line.get(name)) for name in ("x1", "y1", "x2", "y2"))
+    left, top, right, bottom, _ = box
+    # The diagram draws only upright and level lines.
+    assert x1 == x2 or y1 == y2
+    return (
+        min(x1, x2) <= right and max(x1, x2) >= left and min(y1, y2) <= bottom
+        and max(y1, y2) >= top
+    )  # fmt: skip
+
+
+@pytest.fixture
+def crowded_organisation(make_organisation, make_release):
+    """An organisation with a parent, relations of every sort of date and long-named bodies."""
+    from newsroom.models import DatePrecision, OrganisationRelation
+
+    parent = make_organisation(name="United Nations", slug="un")
+    centre = make_organisation(
+        name="Economic and Social Commission for Asia and the Pacific",
+        short_name="ESCAP",
+        slug="escap",
+        parent=parent,
+    )
+    partners = [
+        make_organisation(name="Organisation for Security and Co-operation in Europe"),
+        make_organisation(name="Association of Southeast Asian Nations", short_name="ASEAN"),
+        make_organisation(name="Shanghai Cooperation Organisation", short_name="SCO"),
+    ]
+    OrganisationRelation.objects.create(
+        organisation=centre,
+        other=partners[0],
+        since=datetime.date(2005, 4, 1),
+        since_precision=DatePrecision.MONTH,
+        until=datetime.date(2010, 1, 1),
+        until_precision=DatePrecision.YEAR,
+    )
+    OrganisationRelation.objects.create(
+        organisation=partners[1], other=centre, kind="dialogue_partner"
+    )
+    OrganisationRelation.objects.create(
+        organisation=centre, other=partners[2], kind="observer", until=datetime.date(2019, 6, 9)
+    )
+    for number in range(6):
+        make_organisation(
+            name=f"Subregional Office for South and South-West Asia number {number}",
+            parent=centre,
+            kind="body",
+        )
+    release = make_release()
+    release.organisations.add(centre, *partners, *centre.bodies.all())
+    return centre
+
+
+@pytest.mark.parametrize("prefix", ["", "/ru", "/zh-hans"])
+def test_diagram_words_never_sit_on_its_lines(client, crowded_organisation, prefix):
+    svg = diagram_of(text(client, f"{prefix}/organisations/escap/"))
+    lines = list(svg.iter(f"{SVG}line"))
+    boxes = text_boxes(svg)
+    assert len(lines) == 1 + 1 + 3 + 6  # the trunk, and a branch to each neighbour
+    for line in lines:
+        for box in boxes:
+            assert not segment_meets_box(line, box), (box[-1], line.attrib)
+
+
+@pytest.mark.parametrize("prefix", ["", "/ru", "/zh-hans"])
+def test_diagram_keeps_its_text_inside_its_boxes_and_its_size_on_a_phone(
+    client, crowded_organisation, prefix
+):
+    svg = diagram_of(text(client, f"{prefix}/organisations/escap/"))
+    width = float(svg.get("width"))
+    # Drawn at one unit per pixel, it fits a 360 px screen less the page's margins.
+    assert svg.get("viewBox") == f"0 0 {svg.get('width')} {svg.get('height')}"
+    assert width <= 360 - 32
+    for node in svg.iter(f"{SVG}text"):
+        assert float(node.get("font-size")) >= 13
+    rects = [
+        tuple(float(rect.get(name)) for name in ("x", "y", "width", "height"))
+        for rect in svg.iter(f"{SVG}rect")
+    ]
+    for left, _top, right, _bottom, words in text_boxes(svg):
+        assert left >= 0 and right <= width, words
+    # Names sit inside their boxes.
+    for link in svg.iter(f"{SVG}a"):
+        x, y, w, h = (
+            float(link.find(f"{SVG}g/{SVG}rect").get(n)) for n in ("x", "y", "width", "height")
+        )
+        for span in link.iter(f"{SVG}tspan"):
+            assert x < float(span.get("x")) and y < float(span.get("y")) < y + h
+        assert (x, y, w, h) in rects
+
+
+def test_diagram_is_as_tall_as_what_it_draws(client, crowded_organisation):
+    svg = diagram_of(text(client, "/organisations/escap/"))
+    bottom = max(float(r.get("y")) + float(r.get("height")) for r in svg.iter(f"{SVG}rect"))
+    assert float(svg.get("height")) - bottom <= 2
+
+
+def test_diagram_wraps_long_names_instead_of_cutting_them(client, crowded_organisation):
+    svg = diagram_of(text(client, "/organisations/escap/"))
+    names = {}
+    for link in svg.iter(f"{SVG}a"):
+        spans = [span.text for span in link.iter(f"{SVG}tspan")]
+        names[link.find(f"{SVG}title").text] = spans
+    centre = names["Economic and Social Commission for Asia and the Pacific"]
+    assert len(centre) > 1 and " ".join(centre) == (
+        "Economic and Social Commission for Asia and the Pacific"
+    )
+    long_body = names["Subregional Office for South and South-West Asia number 5"]
+    assert len(long_body) > 1 and "…" not in "".join(long_body)
+
+
+def test_diagram_links_every_neighbour_by_its_full_name(client, crowded_organisation):
+    svg = diagram_of(text(client, "/organisations/escap/"))
+    links = {link.get("href"): link.find(f"{SVG}title").text for link in svg.iter(f"{SVG}a")}
+    assert links["/organisations/un/"] == "United Nations"
+    assert len(links) == 1 + 1 + 3 + 6
+    labels = [
+        " ".join(span.text for span in label.iter(f"{SVG}tspan"))
+        for label in svg.iter(f"{SVG}text")
+        if label.get("class") == "label"
+    ]
+    assert labels == [
+        "Part of",
+        "Partner from April 2005 to 2010",
+        "Dialogue partner",
+        "Observer until 9 June 2019",
+        "Bodies",
+    ]
+
+
+def test_diagram_wraps_chinese_words_between_characters():
+    from newsroom.site.diagram import text_width, wrap
+
+    label = "自2005年4月起至2010年止为对话伙伴" * 3
+    lines = wrap(label, 13, 200, 5)
+    assert len(lines) > 1 and "".join(lines) == label
+    assert all(text_width(line, 13) <= 200 for line in lines)
+
+
+def test_diagram_cuts_only_beyond_its_line_limit():
+    from newsroom.site.diagram import wrap
+
+    lines = wrap("word " * 200, 14, 200, 4)
+    assert len(lines) == 4 and lines[-1].endswith("…")
+    assert wrap("Supercalifragilisticexpialidocious" * 3, 14, 120, 9)[0] != ""
+
+
+def test_diagram_scrolls_rather_than_shrinks_on_narrow_screens():
+    assert "max-width: none" in css_rule(".relations-diagram")
+    assert "overflow-x: auto" in css_rule(".diagram-frame")
