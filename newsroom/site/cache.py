@@ -11,9 +11,18 @@ and no job has to run at the embargo time. Saving a draft, a release in
 review or a scheduled one announces nothing and keeps every page.
 The version state costs no query on a cache hit: it remembers the time of
 the next scheduled release, which ``embargo_changed`` brings up to date.
+
+A cache that fails (Redis down or unreachable) never fails a page or a save:
+pages are built uncached, ``CacheGuard`` stops asking the cache for a few
+seconds so a dead cache costs one socket timeout rather than one per call,
+logs once a minute, and a renewal it could not deliver is delivered as soon as
+the cache answers again. Pages also expire after ``NEWSROOM_PAGE_TIMEOUT``, so
+even a renewal lost with a process that died is bounded.
 """
 
 import hashlib
+import logging
+import time
 import uuid
 from functools import wraps
 
@@ -29,7 +38,8 @@ from newsroom.editorial.signals import embargo_changed, public_content_changed
 from newsroom.models import PressRelease
 
 STATE_KEY = "newsroom:public:state"
-PAGE_TIMEOUT = 60 * 60 * 24
+# Pages kept by a shared cache; a renewal lost in a cache outage lasts no longer.
+PAGE_TIMEOUT = 60 * 60
 # A cache inside one process never hears of a change saved through another
 # worker process, so there pages are kept only briefly.
 PROCESS_LOCAL_PAGE_TIMEOUT = 60
@@ -43,6 +53,53 @@ KEPT_HEADERS = (
     "Vary",
     "X-Robots-Tag",
 )
+
+
+logger = logging.getLogger(__name__)
+
+try:
+    from redis.exceptions import RedisError
+except ImportError:  # pragma: no cover - redis is a requirement, but only Redis raises these
+    RedisError = OSError
+CACHE_ERRORS = (RedisError, OSError)
+
+
+class CacheGuard:
+    """Every cache call of the public pages, kept from failing them."""
+
+    # After a failure the cache is left alone this long; logged at most once a minute.
+    retry_seconds = 5
+    log_interval = 60
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self):
+        self.down_until = 0.0
+        self.logged_at = float("-inf")
+        self.renewal_missed = False
+
+    def call(self, method, *args, default=None):
+        now = time.monotonic()
+        if now < self.down_until:
+            self.renewal_missed = self.renewal_missed or method == "delete"
+            return default
+        try:
+            if self.renewal_missed:
+                # A change readers can see was announced while the cache was away.
+                cache.delete(STATE_KEY)
+                self.renewal_missed = False
+            return getattr(cache, method)(*args)
+        except CACHE_ERRORS as error:
+            self.down_until = now + self.retry_seconds
+            self.renewal_missed = self.renewal_missed or method == "delete"
+            if now - self.logged_at >= self.log_interval:
+                self.logged_at = now
+                logger.warning("The page cache is unreachable; pages are built uncached: %s", error)
+            return default
+
+
+guard = CacheGuard()
 
 
 def _next_due(now):
@@ -62,23 +119,24 @@ def _new_state(now=None):
 def public_state(now=None):
     """The current content version; renewed when the next scheduled release is due."""
     now = now or timezone.now()
-    state = cache.get(STATE_KEY)
+    state = guard.call("get", STATE_KEY)
     if state is None or (state["next_due"] is not None and state["next_due"] <= now):
         state = _new_state(now)
-        cache.set(STATE_KEY, state, None)
+        guard.call("set", STATE_KEY, state, page_timeout())
     return state
 
 
 def invalidate_public_pages(**kwargs):
     """Forget every cached public page: the next request starts a new content version."""
-    cache.delete(STATE_KEY)
+    guard.call("delete", STATE_KEY)
 
 
 def reschedule_public_pages(**kwargs):
     """Keep the cached pages, but learn when the next scheduled release comes due."""
-    state = cache.get(STATE_KEY)
+    state = guard.call("get", STATE_KEY)
     if state is not None:
-        cache.set(STATE_KEY, {**state, "next_due": _next_due(timezone.now())}, None)
+        state = {**state, "next_due": _next_due(timezone.now())}
+        guard.call("set", STATE_KEY, state, page_timeout())
 
 
 def connect():
@@ -88,7 +146,9 @@ def connect():
 
 def page_timeout():
     backend = settings.CACHES["default"]["BACKEND"]
-    return PROCESS_LOCAL_PAGE_TIMEOUT if backend.endswith("LocMemCache") else PAGE_TIMEOUT
+    if backend.endswith("LocMemCache"):
+        return PROCESS_LOCAL_PAGE_TIMEOUT
+    return getattr(settings, "NEWSROOM_PAGE_TIMEOUT", PAGE_TIMEOUT)
 
 
 def page_key(request, version):
@@ -116,7 +176,7 @@ def cached_public_page(view):
             return view(request, *args, **kwargs)
         state = public_state()
         key = page_key(request, state["version"])
-        entry = cache.get(key)
+        entry = guard.call("get", key)
         if entry is None:
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
@@ -130,7 +190,7 @@ def cached_public_page(view):
                 "etag": quote_etag(hashlib.sha256(response.content).hexdigest()[:32]),
                 "last_modified": state["changed_at"].timestamp(),
             }
-            cache.set(key, entry, page_timeout())
+            guard.call("set", key, entry, page_timeout())
         response = HttpResponse(entry["content"], status=entry["status"])
         for header, value in entry["headers"].items():
             response[header] = value
