@@ -58,3 +58,6 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# A database outage is a 503 with Retry-After, not a 500 (newsroom.site.availability).
+handler500 = "newsroom.site.availability.server_error"

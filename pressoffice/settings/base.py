@@ -121,6 +121,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every response and every log line of a request carries its id.
     "pressoffice.observability.RequestIdMiddleware",
+    # Before host checks and the HTTPS redirect: a load balancer asks an instance directly.
+    "newsroom.site.availability.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "pressoffice.security.KnownMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
