@@ -104,7 +104,9 @@ def test_release_page_shows_correction_photos_and_office_holder(client, public_w
     )  # fmt: skip
     page = text(client, release.get_absolute_url())
     assert "An earlier version named the wrong city." in page
-    assert re.search(r"Updated <time[^>]*>[^<]+</time>:</strong> An earlier version", page)
+    assert re.search(
+        r"Updated <time[^>]*>[^<]+</time>:</strong> <span lang=\"en\">An earlier version", page
+    )
     assert 'alt="Officials at a table"' in page
     assert "The meeting" in page and '<span class="credit">Press office</span>' in page
     # The office was named without a person; the appointment says who held it that day.

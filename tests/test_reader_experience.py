@@ -37,7 +37,7 @@ def test_the_label_above_a_title_stands_clear_of_the_header(client, make_release
     release.tags.add("youth")
     for url in (release.get_absolute_url(), "/topics/youth/"):
         page = text(client, url)
-        assert re.search(r'<p class="kind kicker">[^<]+</p>\s*<h1>', page), url
+        assert re.search(r'<p class="kind kicker">[^<]+</p>\s*<h1[ >]', page), url
     assert "margin-top: 1.5rem" in css_rule(".kicker")
 
 
@@ -184,7 +184,7 @@ def imported_late(make_release):
 
 
 def titles(page):
-    return re.findall(r'<h2><a href="/news/[^"]+/">([^<]+)</a></h2>', page)
+    return re.findall(r'<h2 lang="en"><a href="/news/[^"]+/">([^<]+)</a></h2>', page)
 
 
 def test_year_and_month_archives_go_by_the_dateline(client, imported_late):
@@ -420,3 +420,36 @@ def test_diagram_cuts_only_beyond_its_line_limit():
 def test_diagram_scrolls_rather_than_shrinks_on_narrow_screens():
     assert "max-width: none" in css_rule(".relations-diagram")
     assert "overflow-x: auto" in css_rule(".diagram-frame")
+
+
+# Languages
+
+
+@pytest.mark.parametrize("prefix", ["", "/ru", "/zh-hans"])
+def test_language_links_name_each_language_in_itself(client, make_release, prefix):
+    make_release()
+    footer = text(client, f"{prefix}/").split('<footer class="site-footer">')[1]
+    names = re.findall(r'<a href="[^"]*" lang="([^"]+)" hreflang="[^"]+"[^>]*>([^<]+)</a>', footer)
+    assert names == [("en", "English"), ("ru", "Русский"), ("zh-hans", "简体中文")]
+
+
+def test_a_release_is_marked_with_its_language_on_a_page_in_another(client, make_release):
+    release = make_release(title="Summit in Qingdao", correction_note="Date corrected.")
+    listing = text(client, "/zh-hans/news/")
+    assert '<h2 lang="en"><a href="/zh-hans/news/release-1/">Summit in Qingdao</a></h2>' in listing
+    assert '<p class="lead" lang="en">' in listing
+    page = text(client, f"/zh-hans/news/{release.slug}/")
+    assert '<h1 lang="en">Summit in Qingdao</h1>' in page
+    assert '<div class="body" lang="en">' in page
+    assert '<span lang="en">Date corrected.</span>' in page
+    # The page's own words around the release stay in the page's language.
+    assert '<article class="release">' in page
+
+
+def test_news_list_names_its_archive_links(client, make_release):
+    make_release()
+    for prefix, label in [("", "Archive by year"), ("/ru", "Архив по годам")]:
+        page = text(client, f"{prefix}/news/")
+        nav = page.split('<nav class="archive-links"')[1].split("</nav>")[0]
+        assert 'aria-labelledby="archive-label"' in nav
+        assert f'<span id="archive-label" class="archive-label">{label}</span>' in nav
