@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 
 from newsroom.site import sitemaps
 from newsroom.site.cache import cached_public_page
@@ -10,7 +11,17 @@ from pressoffice import security
 
 ADMIN = settings.ADMIN_PATH
 
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico on pages that name no icon, the admin's among them."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("img/favicon.ico")
+
+
 urlpatterns = [
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     # Password reset by e-mail for staff; the admin's sign-in page links to it by name.
     # Before the admin's own URLs, whose catch-all would take these paths.
     path(
@@ -55,9 +66,9 @@ urlpatterns += i18n_patterns(
 )
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
+    from django.conf.urls.static import static as media_static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += media_static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # A database outage is a 503 with Retry-After, not a 500 (newsroom.site.availability).
 handler500 = "newsroom.site.availability.server_error"

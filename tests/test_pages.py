@@ -32,3 +32,13 @@ def test_pages_for_linked_records_answer(client, demo):
         "/documents/sco-heads-of-state-joint-appeal-to-youth/",
     ]:
         assert client.get(url).status_code == 200, url
+
+
+def test_the_favicon_is_found(client, db):
+    from django.conf import settings
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/img/favicon.ico"
+    icon = settings.BASE_DIR / "static" / "img" / "favicon.ico"
+    assert icon.read_bytes()[:4] == b"\x00\x00\x01\x00"  # an icon file, several sizes
