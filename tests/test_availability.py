@@ -42,11 +42,7 @@ def test_readyz_checks_database_migrations_cache_and_storage(reader):
 
 def test_readyz_fails_with_pending_migrations(reader):
     with mock.patch.object(
-        __import__(
-            "django.db.migrations.executor", fromlist=["MigrationExecutor"]
-        ).MigrationExecutor,
-        "migration_plan",
-        return_value=[("newsroom", "0099_future")],
+        MigrationExecutor, "migration_plan", return_value=[("newsroom", "0099_future")]
     ):
         response = reader.get("/readyz")
     assert response.status_code == 503
