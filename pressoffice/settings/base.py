@@ -58,6 +58,16 @@ def env_int(name, default, minimum=0):
     return number
 
 
+def env_choice(name, choices, default):
+    """One of ``choices`` from the variable ``name``, or ``default`` when it is not set."""
+    value = os.environ.get(name, "").strip().lower() or default
+    if value not in choices:
+        raise ImproperlyConfigured(
+            f"The environment variable {name} must be one of {', '.join(choices)}, not {value!r}."
+        )
+    return value
+
+
 def site_url_from_env(name, allowed_hosts, *, require_https):
     """``scheme://host[:port]`` from ``name``, checked: absolute URLs are built from it."""
     value = os.environ.get(name, "").strip()
@@ -115,6 +125,8 @@ INSTALLED_APPS = [
     "reversion",
     "django_prose_editor",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "newsroom",
 ]
 
@@ -251,13 +263,84 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 
+# Media files are served by newsroom.site.media, which answers only for files a record
+# names and only as that record's visibility allows (docs/architecture.md, "Visibility").
+# Files readers may not see yet reach staff and share-link pages through signed addresses
+# that expire after this many seconds.
+MEDIA_SIGNED_URL_SECONDS = env_int("DJANGO_MEDIA_SIGNED_URL_SECONDS", 60 * 60, minimum=60)
+# Where public files are addressed: the site's own /media/ unless a CDN in front of it has
+# another origin, e.g. https://media.example.org/ (its responses are immutable for a year).
+MEDIA_PUBLIC_URL = env("DJANGO_MEDIA_PUBLIC_URL", "").strip() or MEDIA_URL
+if not MEDIA_PUBLIC_URL.endswith("/") or not (
+    MEDIA_PUBLIC_URL.startswith("/") or urlsplit(MEDIA_PUBLIC_URL).scheme in ("http", "https")
+):
+    raise ImproperlyConfigured(
+        "DJANGO_MEDIA_PUBLIC_URL must be an address ending in '/', e.g. "
+        f"https://media.example.org/, not {MEDIA_PUBLIC_URL!r}."
+    )
+# ``filesystem``: MEDIA_ROOT on this machine. ``s3``: a private S3-compatible bucket
+# (AWS_STORAGE_BUCKET_NAME; credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).
+MEDIA_STORAGE = env_choice(
+    "MEDIA_STORAGE", ("filesystem", "s3"), "s3" if env("AWS_STORAGE_BUCKET_NAME") else "filesystem"
+)
+# How the media view hands over a file it has allowed: ``stream`` reads it through the
+# application; ``x-accel-redirect`` (nginx) and ``x-sendfile`` (Apache, lighttpd) let the
+# web server send it from MEDIA_ROOT.
+MEDIA_SERVE = env_choice(
+    "DJANGO_MEDIA_SERVE", ("stream", "x-accel-redirect", "x-sendfile"), "stream"
+)
+# The internal nginx location that maps onto MEDIA_ROOT, for ``x-accel-redirect``.
+MEDIA_ACCEL_PREFIX = env("DJANGO_MEDIA_ACCEL_PREFIX", "/protected-media/").strip()
+if not re.fullmatch(r"/([A-Za-z0-9._~-]+/)*", MEDIA_ACCEL_PREFIX):
+    raise ImproperlyConfigured(
+        "DJANGO_MEDIA_ACCEL_PREFIX must be a path such as /protected-media/, "
+        f"not {MEDIA_ACCEL_PREFIX!r}."
+    )
+
+
+def media_storage_from_env():
+    if MEDIA_STORAGE == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if MEDIA_SERVE != "stream":
+        # The web server cannot read a private bucket; the application streams from it.
+        raise ImproperlyConfigured("DJANGO_MEDIA_SERVE must be 'stream' with MEDIA_STORAGE=s3.")
+    bucket = env("AWS_STORAGE_BUCKET_NAME", "").strip()
+    if not bucket:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs the bucket in AWS_STORAGE_BUCKET_NAME.")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env("AWS_S3_REGION_NAME") or None,
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE") or None,
+            # Private objects: every address the storage gives out is presigned and expires.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": MEDIA_SIGNED_URL_SECONDS,
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage_from_env(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-if env("AWS_STORAGE_BUCKET_NAME"):
-    # S3-compatible media for deployments with several application servers.
-    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+
+# Background tasks (django-tasks): ``immediate`` runs a task at once in the process that
+# asks for it; ``database`` queues it for ``manage.py db_worker`` (``make worker``).
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+
+
+def tasks_from_env(default):
+    backend = env_choice("DJANGO_TASKS_BACKEND", tuple(TASK_BACKENDS), default)
+    return {"default": {"BACKEND": TASK_BACKENDS[backend]}}
+
+
+TASKS = tasks_from_env("immediate")
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
@@ -332,7 +415,11 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF],
         "style-src": [SELF, ERROR_PAGE_STYLE_HASH],
         # Extra image origins, e.g. an S3 bucket's, when media are not served by the site.
-        "img-src": [SELF, *env("DJANGO_CSP_IMG_SRC", "").replace(",", " ").split()],
+        "img-src": [
+            SELF,
+            *env("DJANGO_CSP_IMG_SRC", "").replace(",", " ").split(),
+            *([MEDIA_PUBLIC_URL] if not MEDIA_PUBLIC_URL.startswith("/") else []),
+        ],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env, env_flag, env_int, require_env, site_url_from_env
+from .base import env, env_flag, env_int, require_env, site_url_from_env, tasks_from_env
 
 DEBUG = False
 SECRET_KEY = require_env("DJANGO_SECRET_KEY")
@@ -56,6 +56,10 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
     )
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", f"press-office@{urlsplit(SITE_URL).hostname}")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Renditions, e-mails and the warm-up of cached pages wait in the database for
+# `manage.py db_worker`; DJANGO_TASKS_BACKEND=immediate runs them in the request instead.
+TASKS = tasks_from_env("database")
 
 # One JSON object a line on standard output, with the request id (docs/deploy.md, "Logs").
 LOGGING = {

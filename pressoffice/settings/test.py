@@ -9,3 +9,6 @@ STORAGES = {
     # The manifest storage needs collectstatic; tests render templates without it.
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Tasks run where they are asked for, so a test sees their effect at once.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
