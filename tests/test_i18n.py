@@ -126,7 +126,7 @@ def test_russian_result_count_uses_the_right_plural_form(count, expected):
     [
         ("", "partner since April 2005"),
         ("/ru", "партнёр с апреля 2005"),
-        ("/zh-hans", "合作伙伴 自2005年4月起"),
+        ("/zh-hans", "自2005年4月起为合作伙伴，依据"),
     ],
 )
 def test_organisation_relations_read_naturally_in_each_language(client, demo, prefix, expected):

@@ -453,3 +453,13 @@ def test_news_list_names_its_archive_links(client, make_release):
         nav = page.split('<nav class="archive-links"')[1].split("</nav>")[0]
         assert 'aria-labelledby="archive-label"' in nav
         assert f'<span id="archive-label" class="archive-label">{label}</span>' in nav
+
+
+def test_relations_list_says_when_a_relation_ended(client, crowded_organisation):
+    relations = text(client, "/organisations/escap/").split('<ul class="relations">')[1]
+    relations = relations.split("</ul>")[0]
+    assert "</a>: partner from April 2005 to 2010</li>" in relations
+    assert "</a>: observer until 9 June 2019</li>" in relations
+    assert "</a>: dialogue partner</li>" in relations
+    russian = text(client, "/ru/organisations/escap/")
+    assert "партнёр с апреля 2005 до 2010" in russian
