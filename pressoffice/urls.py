@@ -5,7 +5,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView, TemplateView
 
-from newsroom.site import sitemaps
+from newsroom.site import media, sitemaps
 from newsroom.site.cache import cached_public_page
 from pressoffice import security
 
@@ -66,10 +66,10 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
-if settings.DEBUG:
-    from django.conf.urls.static import static as media_static
-
-    urlpatterns += media_static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files, in every mode, each as its record's visibility allows.
+urlpatterns += [
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve_media, name="media"),
+]
 
 # A database outage is a 503 with Retry-After, not a 500 (newsroom.site.availability).
 handler500 = "newsroom.site.availability.server_error"

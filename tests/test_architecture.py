@@ -99,6 +99,7 @@ LAYERS = [
     ("newsroom.text", 0),
     ("newsroom.uploads", 0),
     ("newsroom.models", 1),
+    ("newsroom.renditions", 1),
     ("newsroom.editorial", 2),
     ("newsroom.site", 3),
     ("newsroom.templatetags", 3),
