@@ -29,6 +29,13 @@ demo: $(VENV)/.installed-runtime
 	@echo "Serving on http://$(HOST):$(PORT)/ (staff: http://$(HOST):$(PORT)/admin/)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+# The background worker: renditions, workflow e-mail and page warm-ups queued in the
+# database (DJANGO_TASKS_BACKEND=database, production's default; the web processes must use
+# it too). Set DJANGO_SETTINGS_MODULE as for the web processes; run as many as needed.
+.PHONY: worker
+worker: $(VENV)/.installed-runtime
+	DJANGO_TASKS_BACKEND=database $(MANAGE) db_worker --no-reload
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -9,12 +9,16 @@ class NewsroomConfig(AppConfig):
     def ready(self):
         # The editorial layer announces changes readers can see; the public
         # site's page cache listens. Neither imports the other's receivers.
-        from newsroom import permissions, text, uploads
-        from newsroom.editorial import signals
-        from newsroom.site import cache
+        from newsroom import permissions, renditions, text, uploads
+        from newsroom.editorial import notifications, signals
+        from newsroom.site import cache, warmup
 
         signals.connect()
         cache.connect()
+        # Background work: a photo's renditions, workflow mail, warming the page cache.
+        renditions.connect()
+        notifications.connect()
+        warmup.connect()
         text.connect()
         uploads.limit_pillow()
         # Also after every flush of a test database, which empties the groups' table.

@@ -37,7 +37,7 @@ from newsroom.models import (
 )
 
 from . import transitions
-from .signals import announce, embargo_changed, public_content_changed
+from .signals import announce, embargo_changed, public_content_changed, step_taken
 
 # The fields of a release that a revision restores and a working copy carries.
 CONTENT_FIELDS = [
@@ -87,6 +87,11 @@ def save_release(release, *, by, comment="", links=(), step=None, at=None, now=N
                 by=by,
                 at=now,
                 comment=recorded,
+            )
+            transaction.on_commit(
+                lambda: step_taken.send(
+                    sender=None, release=release, step=step, by=by, comment=recorded
+                )
             )
         reversion.set_user(by)
         reversion.set_comment(

@@ -24,6 +24,10 @@ from newsroom.models import (
 
 public_content_changed = Signal()
 embargo_changed = Signal()
+# A workflow step was taken and committed: ``release``, ``step`` (its name, e.g.
+# ``submit``), ``by`` (the user) and ``comment`` (as the audit trail records it).
+# Sent once, after the commit, so receivers never act on a step that was rolled back.
+step_taken = Signal()
 
 
 def announce(signal, **kwargs):
