@@ -280,3 +280,109 @@ def test_a_missing_file_of_a_public_record_is_404(client, editor, embargoed):
     release.publish(editor)
     default_storage.delete(rendition_url(photo).removeprefix("/media/"))
     assert client.get(rendition_url(photo)).status_code == 404
+
+
+# The same on S3: a private bucket on an S3-compatible server on this machine. -------
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint():
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_media(s3_endpoint, settings, monkeypatch):
+    import uuid
+
+    import boto3
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "office-test-key")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "office-test-secret")
+    bucket = f"press-media-{uuid.uuid4().hex[:12]}"
+    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1")
+    client.create_bucket(Bucket=bucket)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": bucket,
+                "endpoint_url": s3_endpoint,
+                "region_name": "us-east-1",
+                "addressing_style": "path",
+                "signature_version": "s3v4",
+                "default_acl": None,
+                "querystring_auth": True,
+                "querystring_expire": settings.MEDIA_SIGNED_URL_SECONDS,
+            },
+        },
+    }
+    assert media.stored_remotely()
+    return client, bucket
+
+
+def fetch(url):
+    """``(status, headers, body)`` of a plain GET, as a browser outside the site would."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def test_on_s3_hidden_files_get_presigned_addresses_and_public_ones_the_sites(
+    s3_media, s3_endpoint, client, editor, make_release, make_organisation
+):
+    s3, bucket = s3_media
+    release = make_release(publish_at=timezone.now() + datetime.timedelta(days=1))
+    release.organisations.add(make_organisation())
+    photo = Photo.objects.create(
+        release=release,
+        image=SimpleUploadedFile("summit.jpg", jpeg(), content_type="image/jpeg"),
+        alt_text="The delegations",
+    )
+    document = Document.objects.create(
+        title="Memorandum", slug="memorandum", file=SimpleUploadedFile("MoU.pdf", b"%PDF-1.4\n")
+    )
+    release.documents.add(document)
+    stored = {item["Key"] for item in s3.list_objects_v2(Bucket=bucket)["Contents"]}
+    base = photo.image.name.rsplit(".", 1)[0]
+    assert {
+        f"{base}.{size}.{ext}" for size in ("list", "page", "social") for ext in ("webp", "jpg")
+    } <= stored
+
+    # Hidden: the site answers 404, the bucket refuses unsigned requests, presigned ones work.
+    page_rendition = f"{base}.page.jpg"
+    assert client.get(f"/media/{page_rendition}").status_code == 404
+    assert fetch(f"{s3_endpoint}/{bucket}/{page_rendition}")[0] == 403
+    (picture,) = media.pictures([photo], public=False)
+    assert picture.src.startswith(f"{s3_endpoint}/{bucket}/{page_rendition}?")
+    assert "X-Amz-Expires=3600&" in picture.src
+    status, headers, body = fetch(picture.src)
+    assert (status, headers["Content-Type"], body[:2]) == (200, "image/jpeg", b"\xff\xd8")
+    status, headers, body = fetch(media.media_url(document.file, public=False))
+    assert status == 200 and body.startswith(b"%PDF-")
+    assert headers["Content-Disposition"] == 'attachment; filename="mou.pdf"'
+
+    # Public: the site's own address, streamed from the bucket, cached for a year.
+    release.publish(editor)
+    (picture,) = media.pictures([photo], public=True)
+    assert picture.src == f"/media/{page_rendition}"
+    response = client.get(picture.src)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == YEAR_LONG
+    assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+    response = client.get(media.media_url(document.file, public=True))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="mou.pdf"'
+    # The original stays with the office here too.
+    assert client.get(f"/media/{photo.image.name}").status_code == 404

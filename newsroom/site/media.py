@@ -89,16 +89,19 @@ def download_name(name):
     return RANDOM_PART.sub("", base, count=1)
 
 
-def media_url(file, *, public, request=None, download=False):
+def media_url(file, *, public, request=None, download=None):
     """The address of a stored file (a field file or a name) for a page.
 
     ``public``: whether everyone may see it now, as the page's own rule says; hidden
     files get an address that works for ``MEDIA_SIGNED_URL_SECONDS``. ``request``
-    makes the address absolute. ``download``: the file is saved, not shown.
+    makes the address absolute. ``download``: the file is saved, not shown; by default
+    a document's file is.
     """
     name = getattr(file, "name", file)
     if not name:
         return ""
+    if download is None:
+        download = isinstance(getattr(file, "instance", None), Document)
     if public:
         url = settings.MEDIA_PUBLIC_URL + filepath_to_uri(name)
     elif stored_remotely():

@@ -314,6 +314,7 @@ def media_storage_from_env():
             "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
             "region_name": env("AWS_S3_REGION_NAME") or None,
             "addressing_style": env("AWS_S3_ADDRESSING_STYLE") or None,
+            "signature_version": env("AWS_S3_SIGNATURE_VERSION") or "s3v4",
             # Private objects: every address the storage gives out is presigned and expires.
             "default_acl": None,
             "querystring_auth": True,
