@@ -463,3 +463,12 @@ def test_relations_list_says_when_a_relation_ended(client, crowded_organisation)
     assert "</a>: dialogue partner</li>" in relations
     russian = text(client, "/ru/organisations/escap/")
     assert "партнёр с апреля 2005 до 2010" in russian
+
+
+def test_organisation_page_names_its_parent_outside_the_kind_label(client, crowded_organisation):
+    page = text(client, "/organisations/escap/")
+    assert '<p class="kind">Intergovernmental organisation</p>' in page
+    assert '<p class="part-of">Part of <a href="/organisations/un/">United Nations</a></p>' in page
+    assert '<p class="part-of">Входит в <a href="/ru/organisations/un/">' in text(
+        client, "/ru/organisations/escap/"
+    )
