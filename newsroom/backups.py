@@ -49,6 +49,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
@@ -657,7 +658,7 @@ def _check_member_shape(path, member, found):
     if name != MANIFEST and not name.startswith((DATA_FOLDER, MEDIA_FOLDER)):
         raise ArchiveError(f"{path} is not a Pressoffice archive (it holds {name}).")
     parts = PurePosixPath(name).parts
-    if name.startswith("/") or ".." in parts:
+    if name.startswith("/") or ".." in parts or "\\" in name or name == MEDIA_FOLDER:
         raise ArchiveError(f"{path} is not a Pressoffice archive (unsafe name {name}).")
 
 
@@ -757,8 +758,11 @@ def _check_media_targets(media):
     already = set()
     for entry in media:
         name = entry["name"][len(MEDIA_FOLDER) :]
-        if not default_storage.exists(name):
-            continue
+        try:
+            if not default_storage.exists(name):
+                continue
+        except SuspiciousFileOperation:
+            raise ArchiveError(f"The media storage refuses the file name {name}.") from None
         if _stored_digest(name) != (entry["size"], entry["sha256"]):
             raise ArchiveError(
                 f"The media storage already holds a different file named {name}; "
@@ -835,6 +839,8 @@ def _store_file(name, reader, written):
         content.size = size
         try:
             stored = default_storage.save(name, content)
+        except SuspiciousFileOperation:
+            raise ArchiveError(f"The media storage refuses the file name {name}.") from None
         except OSError as error:
             raise ArchiveError(f"The media file {name} could not be stored: {error}") from None
     written.append(stored)

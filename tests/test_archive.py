@@ -361,6 +361,12 @@ def test_foreign_archives_are_refused(archive, tmp_path):
         info.size = 5
         tar.addfile(info, io.BytesIO(b"notes"))
     refused(other, "is not a Pressoffice archive")
+    escaping = tmp_path / "escaping.tar"
+    with tarfile.open(escaping, "w") as tar:
+        info = tarfile.TarInfo("media/../../escaped.txt")
+        info.size = 5
+        tar.addfile(info, io.BytesIO(b"notes"))
+    refused(escaping, r"unsafe name media/\.\./\.\./escaped\.txt")
     not_tar = tmp_path / "photo.tar"
     not_tar.write_bytes(b"\x89PNG\r\n" + bytes(2000))
     refused(not_tar, "is damaged or not an archive")
