@@ -472,3 +472,13 @@ def test_organisation_page_names_its_parent_outside_the_kind_label(client, crowd
     assert '<p class="part-of">Входит в <a href="/ru/organisations/un/">' in text(
         client, "/ru/organisations/escap/"
     )
+
+
+def test_raw_feed_links_on_topic_and_organisation_pages_come_with_an_explanation(
+    client, public_world, make_release
+):
+    public_world.attach(make_release(), "youth")
+    for prefix, words in [("", "What is a feed?"), ("/zh-hans", "什么是订阅源？")]:
+        for url in ("/topics/youth/", "/organisations/oot/"):
+            feeds = text(client, prefix + url).split('<p class="feeds">')[1].split("</p>")[0]
+            assert f'<a href="{prefix}/feeds/">{words}</a>' in feeds, url
