@@ -133,6 +133,7 @@ LEFT_OUT = {
 }
 LEFT_OUT_APPS = {
     "axes": "sign-in attempts and lock-outs belong to the running site, not to its content",
+    "django_tasks_database": "background jobs of the running site, made again from the content",
 }
 # Apps whose migration state must match: those whose tables an archive fills or names.
 RESTORED_APPS = ("auth", "contenttypes", "taggit", "reversion", "newsroom")
