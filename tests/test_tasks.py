@@ -171,7 +171,7 @@ def test_with_the_database_queue_mail_waits_for_the_worker(
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_publication_warms_the_home_page_and_the_release_page(
     client, make_release, make_organisation, make_staff, settings, finished_tasks,
     django_assert_num_queries,
@@ -197,7 +197,7 @@ def test_a_publication_warms_the_home_page_and_the_release_page(
         assert client.get("/").status_code == 200
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_no_warm_up_without_the_sites_address(
     make_release, make_organisation, make_staff, settings, finished_tasks
 ):

@@ -1,14 +1,18 @@
-"""Photos in templates, as renditions only: ``{% picture photo as image %}``.
+"""Media in templates.
 
-``image`` is a ``newsroom.site.media.Picture`` (``src``, ``srcset``, ``webp_srcset``,
-``sizes``, ``width``, ``height``, ``social_url``), or ``None`` while the photo has no
-rendition yet. Addresses are public when the photo's release is public now, and
-signed for a short time otherwise (previews and share links).
+``{% picture photo as image %}``: ``image`` is a ``newsroom.site.media.Picture``
+(``src``, ``srcset``, ``webp_srcset``, ``sizes``, ``width``, ``height``,
+``social_url``), made of renditions only, or ``None`` while the photo has none yet.
+Its addresses are public when the photo's release is public now, and signed for a
+short time otherwise (previews and share links).
+
+``{{ document.file|public_url }}``: the lasting address of a file a public page shows
+(a public record's portrait or document), also on S3, where ``.url`` would expire.
 """
 
 from django import template
 
-from newsroom.site.media import PAGE_SIZES
+from newsroom.site.media import PAGE_SIZES, media_url
 from newsroom.site.media import picture as picture_of
 
 register = template.Library()
@@ -19,3 +23,8 @@ def picture(photo, sizes=PAGE_SIZES):
     if photo is None:
         return None
     return picture_of(photo, public=photo.release.is_public(), sizes=sizes)
+
+
+@register.filter
+def public_url(file):
+    return media_url(file, public=True) if file else ""
