@@ -83,6 +83,19 @@ class ArchiveError(Exception):
     """A refusal or a failure, said in one line to whoever runs the command."""
 
 
+def _one_line(error):
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+@contextmanager
+def _database_errors(doing):
+    """A database that cannot be reached or read is said in one line, not a traceback."""
+    try:
+        yield
+    except DatabaseError as error:
+        raise ArchiveError(f"{doing}: {_one_line(error)}") from None
+
+
 @dataclass(frozen=True)
 class Part:
     """The records of one model, as one member of the archive."""
@@ -194,7 +207,7 @@ def export_archive(path, *, force=False, using=DEFAULT_DB_ALIAS):
             options = {"compresslevel": 6} if compression else {}
             with tarfile.open(name=path.name, fileobj=out, mode=mode, **options) as tar:
                 writer = _ArchiveWriter(tar, mtime=int(created_at.timestamp()))
-                with _snapshot(connection):
+                with _database_errors("The database could not be read"), _snapshot(connection):
                     migrations = _applied_migrations(connection)
                     counts = {}
                     for number, part in enumerate(archived_parts(), start=1):
@@ -286,6 +299,11 @@ class _NamingSerializer(JSONLinesSerializer):
 
     def __init__(self):
         self.links = {}
+        self.count = 0
+
+    def end_object(self, obj):
+        super().end_object(obj)
+        self.count += 1
 
     def handle_fk_field(self, obj, field):
         if field.remote_field.model is ContentType:
@@ -401,12 +419,6 @@ class _DigestReader(io.RawIOBase):
         return self.size, self.sha256.hexdigest()
 
 
-def _counted(iterable, counter, key):
-    for item in iterable:
-        counter[key] += 1
-        yield item
-
-
 class _ArchiveWriter:
     def __init__(self, tar, mtime):
         self.tar, self.mtime = tar, mtime
@@ -421,15 +433,12 @@ class _ArchiveWriter:
         """Serialise the records of ``part`` in chunks; returns how many there were."""
         queryset = part.model._base_manager.using(using).order_by("pk")
         serializer = _NamingSerializer()
-        counter = Counter()
         # Spooled to disk, because a tar member's header states its size before its data.
         with tempfile.TemporaryFile() as spool:
             digest = _DigestWriter(spool)
             text = io.TextIOWrapper(io.BufferedWriter(digest), encoding="utf-8", newline="\n")
             serializer.serialize(
-                _counted(
-                    _in_chunks(queryset, serializer, _Links(part.model, using)), counter, part.label
-                ),
+                _in_chunks(queryset, serializer, _Links(part.model, using)),
                 stream=text,
                 use_natural_primary_keys=part.by_natural_key,
                 cls=_ExactEncoder,
@@ -442,7 +451,7 @@ class _ArchiveWriter:
         self.members.append(
             {"name": name, "size": digest.size, "sha256": digest.sha256.hexdigest()}
         )
-        return counter[part.label]
+        return serializer.count
 
     def add_file(self, name, size, source):
         """Copy ``size`` bytes of ``source`` into the archive as ``media/<name>``."""
@@ -451,7 +460,9 @@ class _ArchiveWriter:
         try:
             self.tar.addfile(self._info(member, size), io.BufferedReader(reader, COPY_CHUNK))
         except OSError as error:
-            raise ArchiveError(f"The media file {name} could not be copied: {error}.") from None
+            raise ArchiveError(
+                f"The media file {name} could not be copied: {_one_line(error)}."
+            ) from None
         if source.read(1):
             raise ArchiveError(f"The media file {name} grew while it was copied; export again.")
         self.members.append({"name": member, "size": size, "sha256": reader.sha256.hexdigest()})
@@ -546,7 +557,8 @@ def import_archive(path, *, using=DEFAULT_DB_ALIAS, check_only=False):
     manifest = verify_archive(path)
     connection = connections[using]
     ContentType.objects.clear_cache()
-    _check_migrations(manifest, connection)
+    with _database_errors("The database could not be read"):
+        _check_migrations(manifest, connection)
     media = [m for m in manifest["members"] if m["name"].startswith(MEDIA_FOLDER)]
     summary = ImportSummary(
         path,
@@ -557,12 +569,16 @@ def import_archive(path, *, using=DEFAULT_DB_ALIAS, check_only=False):
     )
     if check_only:
         return summary
-    _check_empty(connection)
+    with _database_errors("The database could not be read"):
+        _check_empty(connection)
     already_stored = _check_media_targets(media)
     summary.media_already_stored = len(already_stored)
     written = []
     try:
-        with transaction.atomic(using=using):
+        with (
+            _database_errors("The restore was undone"),
+            transaction.atomic(using=using),
+        ):
             _load(path, manifest, connection, already_stored, written)
             # Pages cached while the database was empty must not outlive the restore.
             announce(public_content_changed, record=None)
@@ -604,8 +620,7 @@ def _reading(path):
     except ArchiveError:
         raise
     except (tarfile.TarError, EOFError, zlib.error, OSError) as error:
-        reason = " ".join(str(error).split()) or type(error).__name__
-        raise ArchiveError(f"{path} is damaged or not an archive ({reason}).") from None
+        raise ArchiveError(f"{path} is damaged or not an archive ({_one_line(error)}).") from None
     # An archive ends with two zero blocks, padded to whole records, as tarfile writes it.
     records = -(-(end + 2 * tarfile.BLOCKSIZE) // tarfile.RECORDSIZE)
     if stream.size != records * tarfile.RECORDSIZE:
@@ -794,7 +809,9 @@ def _load(path, manifest, connection, already_stored, written):
     try:
         connection.check_constraints(table_names=[p.model._meta.db_table for p in parts.values()])
     except DatabaseError as error:
-        raise ArchiveError(f"The archive's records do not fit together: {error}") from None
+        raise ArchiveError(
+            f"The archive's records do not fit together: {_one_line(error)}"
+        ) from None
     for label, count in manifest["counts"].items():
         if loaded[label] != count:
             raise ArchiveError(
@@ -823,8 +840,9 @@ def _load_records(part, reader, using):
         for record in deferred:
             record.save_deferred_fields(using=using)
     except (DeserializationError, DatabaseError) as error:
-        reason = " ".join(str(error).split())
-        raise ArchiveError(f"The records of {part.label} could not be restored: {reason}") from None
+        raise ArchiveError(
+            f"The records of {part.label} could not be restored: {_one_line(error)}"
+        ) from None
     return count
 
 
@@ -843,7 +861,9 @@ def _store_file(name, reader, written):
         except SuspiciousFileOperation:
             raise ArchiveError(f"The media storage refuses the file name {name}.") from None
         except OSError as error:
-            raise ArchiveError(f"The media file {name} could not be stored: {error}") from None
+            raise ArchiveError(
+                f"The media file {name} could not be stored: {_one_line(error)}"
+            ) from None
     written.append(stored)
     if stored != name:
         raise ArchiveError(f"The media storage stored {name} as {stored}; nothing restored.")

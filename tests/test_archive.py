@@ -502,6 +502,15 @@ def test_commands_refuse_in_one_line_without_traceback(tmp_path):
     )  # fmt: skip
     assert existing.returncode == 1 and "Traceback" not in existing.stderr
     assert len(existing.stderr.strip().splitlines()) == 1
+    unmigrated = run(
+        "manage.py", "export_archive", str(tmp_path / "site.tar"),
+        database=database, media_root=tmp_path, check=False,
+    )  # fmt: skip
+    assert unmigrated.returncode == 1
+    assert unmigrated.stderr.strip().splitlines() == [
+        "CommandError: The database could not be read: no such table: auth_group"
+    ]
+    assert not (tmp_path / "site.tar").exists() and not list(tmp_path.glob(".*.partial"))
 
 
 # Across databases: SQLite -> PostgreSQL -> SQLite, through the real commands ---------------
