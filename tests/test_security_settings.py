@@ -197,9 +197,7 @@ def test_a_malformed_site_url_is_a_one_line_error_naming_the_variable(site_url):
 
 def test_production_refuses_to_start_without_a_site_url():
     line = start_error({"SITE_URL": ""})
-    assert (
-        line == "pressoffice: The environment variable SITE_URL must be set in production."
-    )
+    assert line == "pressoffice: The environment variable SITE_URL must be set in production."
 
 
 def test_the_site_url_must_name_an_allowed_host():
