@@ -179,3 +179,13 @@ def test_cached_page_is_served_without_any_query(client, public_world, make_rele
         response = client.get("/")
     assert response.status_code == 200
     assert len(context.captured_queries) == 0
+
+
+def test_the_archives_and_the_public_rule_have_their_indexes(db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "newsroom_pressrelease")
+    indexed = {tuple(c["columns"]) for c in constraints.values() if c["index"]}
+    assert ("dateline_date",) in indexed
+    assert ("status", "publish_at") in indexed

@@ -213,7 +213,11 @@ class PressRelease(models.Model):
                 fields=["translation_group", "language"], name="one_release_per_language"
             )
         ]
-        indexes = [models.Index(fields=["status", "publish_at"])]
+        indexes = [
+            models.Index(fields=["status", "publish_at"]),
+            # Archives and the year filter go by the dateline's date.
+            models.Index(fields=["dateline_date"], name="newsroom_pr_dateline_idx"),
+        ]
 
     def __str__(self):
         return self.title
