@@ -20,7 +20,7 @@ register = template.Library()
 
 @register.simple_tag
 def picture(photo, sizes=PAGE_SIZES):
-    if photo is None:
+    if not photo:  # "" when the template named a photo that is not there
         return None
     return picture_of(photo, public=photo.release.is_public(), sizes=sizes)
 
