@@ -21,20 +21,33 @@ saved release; this module makes the usual ones (``organisations``,
 ``participants``, ...). Nothing outside this module writes release content.
 """
 
+import json
+
 import reversion
-from django.db import transaction
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import router, transaction
 from django.db.models import Max
 from django.utils import timezone
+from reversion.models import Revision, Version
+from reversion.revisions import _get_options as reversion_options
+from taggit.models import Tag
 
 from newsroom.dates import format_site_time
 from newsroom.models import (
+    Document,
+    Office,
+    Organisation,
     Participant,
+    Person,
     Photo,
     PressRelease,
     PressReleaseTransition,
     StaleRelease,
     WorkingCopy,
 )
+from newsroom.text import normalise_instance, normalise_text
 
 from . import transitions
 from .signals import announce, embargo_changed, public_content_changed, step_taken
@@ -260,3 +273,264 @@ def form_links(form, formsets, save_formset):
 
 def describe_restore(version):
     return f"Restored the revision of {format_site_time(version.revision.date_created)}."
+
+
+# Many new releases at once --------------------------------------------------
+
+BULK_LINKS = ("organisations", "documents", "topics", "participants", "photos")
+BULK_STATUSES = (
+    PressRelease.Status.DRAFT,
+    PressRelease.Status.IN_REVIEW,
+    PressRelease.Status.PUBLISHED,
+)
+
+
+def create_releases_in_bulk(rows, *, by, now=None, comment="Created in bulk."):
+    """Create new releases with their links in one transaction; returns them.
+
+    For data made or loaded by the thousand (``generate_releases``), where a
+    ``save_release`` per release would take hours. ``rows`` are mappings of release
+    fields, with the links ``organisations`` and ``documents`` (records or primary
+    keys), ``topics`` (names), ``participants`` (mappings of ``PARTICIPANT_FIELDS``)
+    and ``photos`` (mappings of ``PHOTO_FIELDS``; files are shared, nothing is
+    uploaded). A row whose ``status`` is ``published`` is published as the
+    ``publish`` step would be, at its ``publish_at``: now if it gives none; an earlier
+    time backdates the publication, a later one schedules it. ``by`` must be allowed to
+    publish and the row must have what a publication needs. Drafts and releases in
+    review are written as they are.
+
+    What ``save_release`` does for one release, done here for all of them with
+    ``bulk_create``: text normalised and the body sanitised as a save would
+    (``bulk_create`` sends no ``pre_save``), version 1, the publication in the
+    audit trail, and one revision per release holding the release with its
+    participants, photos and topics, serialised as django-reversion serialises them;
+    then one announcement of ``public_content_changed`` when any of them is public,
+    and of ``embargo_changed`` when any is scheduled. Only new releases: nothing
+    stored is locked or changed, so there is no stale copy to refuse. A failure
+    rolls the whole batch back.
+    """
+    now = now or timezone.now()
+    using = router.db_for_write(PressRelease)
+    rows = list(rows)
+    with transaction.atomic(using=using):
+        organisations = _records(Organisation, rows, "organisations")
+        documents = _records(Document, rows, "documents")
+        tags = _tags_named(name for row in rows for name in row.get("topics", ()))
+        links = [
+            {
+                "organisations": _in_order(organisations, _keys(row, "organisations")),
+                "documents": _in_order(documents, _keys(row, "documents")),
+                "tags": list(
+                    {
+                        tags[_tag_key(n)].pk: tags[_tag_key(n)] for n in row.get("topics", ())
+                    }.values()
+                ),
+            }
+            for row in rows
+        ]
+        releases = [
+            _new_release(row, by=by, now=now, organisations=linked["organisations"])
+            for row, linked in zip(rows, links, strict=True)
+        ]
+        PressRelease.objects.bulk_create(releases)
+        for name in ("organisations", "documents"):
+            field = PressRelease._meta.get_field(name)
+            through = field.remote_field.through
+            source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+            through.objects.bulk_create(
+                through(**{source: release.pk, target: record.pk})
+                for release, linked in zip(releases, links, strict=True)
+                for record in linked[name]
+            )
+        tagged_item = PressRelease._meta.get_field("tags").through
+        release_type = ContentType.objects.db_manager(using).get_for_model(PressRelease)
+        tagged_item.objects.bulk_create(
+            tagged_item(content_type=release_type, object_id=release.pk, tag=tag)
+            for release, linked in zip(releases, links, strict=True)
+            for tag in linked["tags"]
+        )
+        participants = _children(Participant, PARTICIPANT_FIELDS, releases, rows, "participants")
+        _attach_people(participants)
+        Participant.objects.bulk_create(participants)
+        photos = _children(Photo, PHOTO_FIELDS, releases, rows, "photos")
+        Photo.objects.bulk_create(photos)
+        PressReleaseTransition.objects.bulk_create(
+            PressReleaseTransition(
+                release=release,
+                from_status=PressRelease.Status.DRAFT,
+                to_status=release.status,
+                by=by,
+                at=now,
+                comment=comment,
+            )
+            for release in releases
+            if release.status == PressRelease.Status.PUBLISHED
+        )
+        _bulk_revisions(
+            releases, links, participants, photos, by=by, now=now, comment=comment, using=using
+        )
+        if any(release.is_public(now=now) for release in releases):
+            announce(public_content_changed)
+        if any(release.is_scheduled(now=now) for release in releases):
+            announce(embargo_changed)
+    return releases
+
+
+def _keys(row, name):
+    return list(dict.fromkeys(getattr(item, "pk", item) for item in row.get(name, ())))
+
+
+def _records(model, rows, name):
+    """The ``model`` records the rows link to, by key, in the model's own order.
+
+    That order is the one a release's links are read in (and a revision lists them in).
+    """
+    keys = {key for row in rows for key in _keys(row, name)}
+    records = {record.pk: record for record in model.objects.filter(pk__in=keys)}
+    if missing := keys - set(records):
+        raise model.DoesNotExist(
+            f"No {model._meta.verbose_name} has the key {', '.join(map(str, sorted(missing)))}."
+        )
+    return records
+
+
+def _in_order(records, keys):
+    wanted = set(keys)
+    return [record for key, record in records.items() if key in wanted]
+
+
+def _tag_key(name):
+    # Names are matched regardless of case, as taggit does with TAGGIT_CASE_INSENSITIVE.
+    return normalise_text(name).strip().lower()
+
+
+def _tags_named(names):
+    tags = {}
+    for name in names:
+        name = normalise_text(name).strip()
+        if name and _tag_key(name) not in tags:
+            tags[_tag_key(name)] = Tag.objects.filter(
+                name__iexact=name
+            ).first() or Tag.objects.create(name=name)
+    return tags
+
+
+def _new_release(row, *, by, now, organisations):
+    fields = {key: value for key, value in row.items() if key not in BULK_LINKS}
+    status = fields.pop("status", PressRelease.Status.DRAFT)
+    if status not in BULK_STATUSES:
+        raise transitions.TransitionInvalid(
+            f"Releases are created as drafts, in review or published, not as “{status}”.",
+            code="state",
+        )
+    fields.setdefault("created_by", by)
+    release = PressRelease(**fields)
+    release.version = 1
+    normalise_instance(PressRelease, release)
+    if status == PressRelease.Status.PUBLISHED:
+        transitions.check(release, "publish", by, now=now)
+        release.status = status
+        release.publish_at = release.publish_at or now
+        release.first_published_at = release.first_published_at or release.publish_at
+        transitions.check_publishable(release, organisations=organisations, now=now)
+    else:
+        release.status = status
+    # A release scheduled ahead is not "updated" before it first appears.
+    if "updated_at" not in fields:
+        release.updated_at = max(now, release.publish_at) if release.is_scheduled(now) else now
+    if "created_at" not in fields:
+        release.created_at = now
+    return release
+
+
+def _children(model, names, releases, rows, key):
+    children = []
+    for release, row in zip(releases, rows, strict=True):
+        for values in row.get(key, ()):
+            child = model(
+                release=release, **{name: values[name] for name in names if name in values}
+            )
+            normalise_instance(model, child)
+            children.append(child)
+    return children
+
+
+def _attach_people(participants):
+    """Give participants their person and office, read once, for the revision's names."""
+    people = Person.objects.in_bulk({p.person_id for p in participants if p.person_id})
+    offices = Office.objects.select_related("organisation").in_bulk(
+        {p.office_id for p in participants if p.office_id}
+    )
+    for participant in participants:
+        if participant.person_id in people:
+            participant.person = people[participant.person_id]
+        if participant.office_id in offices:
+            participant.office = offices[participant.office_id]
+
+
+def _bulk_revisions(releases, links, participants, photos, *, by, now, comment, using):
+    """One revision per release, holding what ``reversion.create_revision`` would hold.
+
+    django-reversion keeps Django's JSON serialisation of each object in ``Version``;
+    the registration (``PressRelease``: every field but ``tags``, following
+    participants, photos and topics) decides the fields and what is followed. A
+    topic's serialisation is the same in every revision, so it is made once.
+    """
+    revisions = Revision.objects.using(using).bulk_create(
+        Revision(date_created=now, user=by, comment=comment) for _release in releases
+    )
+    followed = {release.pk: [] for release in releases}
+    for child in (*participants, *photos):
+        followed[child.release_id].append(child)
+    serialised_tags = {}
+    versions = []
+    for release, linked, revision in zip(releases, links, revisions, strict=True):
+        versions.append(_version(release, revision, using, _serialise_release(release, linked)))
+        versions.extend(_version(child, revision, using) for child in followed[release.pk])
+        for tag in linked["tags"]:
+            if tag.pk not in serialised_tags:
+                serialised_tags[tag.pk] = _serialise(tag)
+            versions.append(_version(tag, revision, using, serialised_tags[tag.pk]))
+    Version.objects.using(using).bulk_create(versions)
+
+
+def _serialise(obj):
+    options = reversion_options(type(obj))
+    return serializers.serialize(
+        options.format,
+        (obj,),
+        fields=options.fields,
+        use_natural_foreign_keys=options.use_natural_foreign_keys,
+    )
+
+
+def _serialise_release(release, linked):
+    """What ``_serialise`` makes of ``release``, with its links known rather than queried.
+
+    Django's serialiser reads each many-to-many field with a query of its own; the
+    links were just written, so their keys are put in, after the other fields as
+    the serialiser orders them, and the JSON made as its JSON serialiser makes it.
+    """
+    options = reversion_options(PressRelease)
+    many = [f.name for f in PressRelease._meta.local_many_to_many if f.name in options.fields]
+    if options.format != "json" or options.use_natural_foreign_keys:
+        raise ValueError("Releases are registered for revisions in JSON with primary keys.")
+    [data] = serializers.serialize(
+        "python", (release,), fields=[name for name in options.fields if name not in many]
+    )
+    for name in many:
+        data["fields"][name] = [record.pk for record in linked[name]]
+    return json.dumps([data], cls=DjangoJSONEncoder, ensure_ascii=False)
+
+
+def _version(obj, revision, using, serialised=None):
+    options = reversion_options(type(obj))
+    return Version(
+        revision=revision,
+        content_type=ContentType.objects.db_manager(using).get_for_model(type(obj)),
+        object_id=str(getattr(obj, options.object_id_field)),
+        db=using,
+        format=options.format,
+        serialized_data=serialised or _serialise(obj),
+        object_repr=str(obj),
+    )
