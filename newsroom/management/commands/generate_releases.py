@@ -229,8 +229,9 @@ class Command(BaseCommand):
             # A batch's model instances and querysets refer to each other; left to the
             # collector's rare full passes they pile up for many batches.
             gc.collect()
-            while checkpoints and made >= checkpoints[0]:
-                checkpoints.pop(0)
+            passed = [checkpoint for checkpoint in checkpoints if made >= checkpoint]
+            if passed:
+                checkpoints = checkpoints[len(passed) :]
                 if verbosity >= 1:
                     elapsed = time.perf_counter() - started
                     self.stdout.write(
