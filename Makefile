@@ -78,3 +78,17 @@ bench: $(VENV)/.installed-runtime
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+# The public site under load (bench/web_bench.py): SIZE synthetic releases on DB (sqlite
+# or postgres, the local server), DURATION seconds of wrk a page; built pages, cached
+# pages, and cached pages while two editors save. Results go to var/bench/.
+SIZE ?= 1000
+DB ?= sqlite
+DURATION ?= 5
+.PHONY: bench-web bench-data
+bench-web: $(VENV)/.installed-runtime
+	$(BIN)/python bench/web_bench.py --size $(SIZE) --db $(DB) --duration $(DURATION)
+
+# SIZE synthetic public releases in the database DATABASE_URL names (load the demo first).
+bench-data: $(VENV)/.installed-runtime
+	$(MANAGE) generate_releases --count $(SIZE)
