@@ -157,11 +157,6 @@ def test_a_photo_shared_with_a_public_release_is_public(client, embargoed, make_
     assert client.get(rendition_url(photo)).status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The release page still shows photo.image.url; it is to use newsroom.site.media "
-    "(pictures, media_url, social_card_url) as the report on media describes.",
-)
 def test_a_share_links_page_carries_signed_addresses_that_load(client, editor, embargoed):
     release, photo, _document = embargoed
     link = ShareLink.objects.create(
@@ -175,10 +170,6 @@ def test_a_share_links_page_carries_signed_addresses_that_load(client, editor, e
         assert client.get(source.replace("&amp;", "&")).status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The release page and its og:image still name the original; see the test above.",
-)
 def test_public_pages_never_name_the_original(client, editor, embargoed):
     release, photo, _document = embargoed
     release.publish(editor)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from newsroom.models import Organisation, PressRelease
 
+from .media import pictures
 from .params import query_param
 from .search import search_releases
 
@@ -49,17 +50,6 @@ def withdrawn(release):
     )
 
 
-def image_size(photo):
-    """The photo's width and height in pixels, or ``(None, None)`` when its file is unreadable.
-
-    A missing or damaged file must not take the whole answer down with it.
-    """
-    try:
-        return photo.image.width, photo.image.height
-    except (OSError, ValueError):
-        return None, None
-
-
 def translations_of(releases):
     """Public translations of each release, fetched in one query for the whole page."""
     groups = {release.translation_group for release in releases}
@@ -78,17 +68,21 @@ def translations_of(releases):
     }
 
 
-def serialise_photo(photo, request):
-    width, height = image_size(photo)
-    return {
-        # The original for now; smaller renditions will get keys of their own.
-        "url": request.build_absolute_uri(photo.image.url),
-        "caption": photo.caption,
-        "credit": photo.credit,
-        "alt_text": photo.alt_text,
-        "width": width,
-        "height": height,
-    }
+def serialise_photos(photos, request):
+    """The photos in order, each at its page rendition; ``url`` is null until one exists."""
+    photos = list(photos)
+    shown = {picture.photo.pk: picture for picture in pictures(photos, public=True)}
+    return [
+        {
+            "url": request.build_absolute_uri(shown[photo.pk].src) if photo.pk in shown else None,
+            "caption": photo.caption,
+            "credit": photo.credit,
+            "alt_text": photo.alt_text,
+            "width": shown[photo.pk].width if photo.pk in shown else None,
+            "height": shown[photo.pk].height if photo.pk in shown else None,
+        }
+        for photo in photos
+    ]
 
 
 def serialise_release(release, request, translations):
@@ -121,7 +115,7 @@ def serialise_release(release, request, translations):
             }
             for participant in release.participants.all()
         ],
-        "photos": [serialise_photo(photo, request) for photo in release.photos.all()],
+        "photos": serialise_photos(release.photos.all(), request),
         # A public release's documents are public with it.
         "documents": [
             {

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from newsroom.models import Organisation, PressRelease
 
+from .media import media_url, pictures, social_card_url
+
 RELATED_COUNT = 4
 # Open Graph wants language_TERRITORY locales.
 OG_LOCALES = {"en": "en_GB", "ru": "ru_RU", "zh-hans": "zh_CN"}
@@ -36,8 +38,7 @@ def json_ld(data):
     return mark_safe(text.translate(escapes))
 
 
-def news_article(release, *, request, url, translations):
-    photos = list(release.photos.all())
+def news_article(release, *, request, url, translations, shown_pictures):
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -50,7 +51,7 @@ def news_article(release, *, request, url, translations):
         "datePublished": release.publish_at,
         "dateModified": max(filter(None, [release.updated_at, release.publish_at])),
         # Search engines want an image for every article: the logo stands in for a photo.
-        "image": [absolute(request, photo.image.url) for photo in photos]
+        "image": [absolute(request, picture.src) for picture in shown_pictures]
         or [absolute(request, static("img/logo.svg"))],
         "publisher": {
             "@type": "Organization",
@@ -162,7 +163,9 @@ def release_page_context(release, *, request=None, now=None):
         next_release = None
 
     url = absolute(request, release.get_canonical_url())
-    photos = list(release.photos.all())
+    # Renditions only; addresses signed for a short time while the release is not public.
+    public_now = release.is_public(now=now)
+    shown_pictures = pictures(release.photos.all(), public=public_now)
     held = [
         (participant, office_held(participant, release.dateline_date))
         for participant in release.participants.all()
@@ -181,14 +184,26 @@ def release_page_context(release, *, request=None, now=None):
         "participants": participants,
         "canonical_url": url,
         "og_locale": OG_LOCALES.get(release.language, release.language),
-        "og_image": absolute(request, photos[0].image.url) if photos else "",
+        "pictures": shown_pictures,
+        "og_image": absolute(request, social_card_url(shown_pictures)),
+        # A public release's documents are public with it; a preview's are signed.
+        "documents": [
+            (document, media_url(document.file, public=public_now))
+            for document in release.documents.all()
+        ],
         "related_releases": related,
         "translations": translations,
         "hreflang_alternates": [(release.language, url)]
         + [(other.language, absolute(request, u)) for other, u in translations],
         "previous_release": previous_release,
         "next_release": next_release,
-        "json_ld": news_article(release, request=request, url=url, translations=translations),
+        "json_ld": news_article(
+            release,
+            request=request,
+            url=url,
+            translations=translations,
+            shown_pictures=shown_pictures,
+        ),
         "description": strip_tags(release.lead)[:300],
     }
 
