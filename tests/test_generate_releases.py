@@ -3,6 +3,7 @@ linked, searchable and revised like saved ones, written a batch at a time."""
 
 import datetime
 import tracemalloc
+from unittest import mock
 
 import pytest
 import reversion
@@ -286,7 +287,12 @@ def test_text_is_normalised_and_the_body_sanitised_as_a_save_would(demo, editor)
 
 
 def run_command(capsys, *words):
-    with pytest.raises(SystemExit) as exit:
+    # A command run from the command line closes every connection when it ends, the
+    # test's own with it (PostgreSQL's; SQLite's in-memory one ignores it).
+    with (
+        pytest.raises(SystemExit) as exit,
+        mock.patch("django.core.management.base.connections.close_all"),
+    ):
         ManagementUtility(["manage.py", "generate_releases", *words]).execute()
     return exit.value.code, capsys.readouterr().err.strip()
 

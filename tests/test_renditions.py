@@ -3,6 +3,7 @@ the original, never larger than it; pages fall back to the next size, never to t
 
 import io
 import json
+from unittest import mock
 
 import pytest
 from django.core.files.base import ContentFile
@@ -160,7 +161,9 @@ def test_with_the_database_queue_a_worker_makes_them(settings, upload, media_roo
     photo = upload(image_bytes((1600, 1200)))
     assert renditions.read_index(photo.image.name) is None
     assert DBTaskResult.objects.filter(task_path__endswith="generate_renditions").count() == 1
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    # The worker closes old connections between tasks, which would end the test's own.
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
     assert renditions.read_index(photo.image.name) == {
         "list": [480, 360],
         "page": [1200, 900],

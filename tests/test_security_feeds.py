@@ -21,6 +21,15 @@ ORGANISATION = '<b onmouseover="alert(1)">Organisation</b>'
 CONTROLS = "".join(chr(code) for code in [*range(0x20), 0x7F])
 
 
+@pytest.fixture
+def controls(db):
+    """Every control character the database can hold: PostgreSQL refuses NUL in any text,
+    even as a query parameter, so there no row can carry one."""
+    from django.db import connection
+
+    return CONTROLS.replace("\x00", "") if connection.vendor == "postgresql" else CONTROLS
+
+
 def live_markup(html):
     """Script elements and event-handler attributes a browser would make of ``html``."""
     found = []
@@ -121,35 +130,35 @@ def assert_every_surface_answers(client, release):
 
 
 def test_control_characters_saved_through_the_orm_never_break_a_surface(
-    client, public_world, make_release
+    client, public_world, make_release, controls
 ):
     release = public_world.attach(
         make_release(
-            title=f"Title {CONTROLS} end",
-            lead=f"Lead {CONTROLS} end",
-            body=f"<p>Body {CONTROLS} end</p>",
-            correction_note=f"Note {CONTROLS} end",
+            title=f"Title {controls} end",
+            lead=f"Lead {controls} end",
+            body=f"<p>Body {controls} end</p>",
+            correction_note=f"Note {controls} end",
         ),
-        f"topic {CONTROLS}",
+        f"topic {controls}",
     )
     assert_every_surface_answers(client, release)
 
 
 def test_control_characters_written_past_save_never_break_a_surface(
-    client, public_world, make_release
+    client, public_world, make_release, controls
 ):
     # QuerySet.update() sends no signal: rows written before normalisation existed, or
     # by such a path, must not make a feed answer 500 either.
     release = public_world.attach(make_release(), "topic")
     PressRelease.objects.filter(pk=release.pk).update(
-        title=f"Title {CONTROLS} end",
-        lead=f"Lead {CONTROLS} end",
-        body=f'<p>Body {CONTROLS} <a href="java\x01script:alert(1)">end</a></p>',
-        correction_note=f"Note {CONTROLS} end",
-        dateline_place=f"Place {CONTROLS}",
+        title=f"Title {controls} end",
+        lead=f"Lead {controls} end",
+        body=f'<p>Body {controls} <a href="java\x01script:alert(1)">end</a></p>',
+        correction_note=f"Note {controls} end",
+        dateline_place=f"Place {controls}",
     )
-    Tag.objects.filter(name="shared topic").update(name=f"shared {CONTROLS}")
-    public_world.organisation.__class__.objects.update(name=f"Organisation {CONTROLS}")
+    Tag.objects.filter(name="shared topic").update(name=f"shared {controls}")
+    public_world.organisation.__class__.objects.update(name=f"Organisation {controls}")
     assert_every_surface_answers(client, release)
     atom = client.get("/feeds/news.atom").content.decode()
     assert "javascript" not in atom.lower()
