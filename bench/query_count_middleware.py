@@ -1,29 +1,38 @@
 """Count each request's database queries, and optionally explain them (benchmarks only).
 
 Every response gets ``X-Query-Count`` and ``X-Query-Time-Ms``. With ``BENCH_EXPLAIN_LOG``
-set to a file, each SELECT is also explained on the same connection (SQLite's
-``EXPLAIN QUERY PLAN``; PostgreSQL's ``EXPLAIN (ANALYZE, BUFFERS)``, which runs the query
-a second time) and written there as one JSON object a line, with its time.
+set to a file, each SELECT is explained on the same connection and written there as JSON
+lines: its plan before it runs (SQLite's ``EXPLAIN QUERY PLAN``, PostgreSQL's
+``EXPLAIN``), so that a query that never finishes still has one, and its time after; on
+PostgreSQL a query that took less than ``ANALYZE_LIMIT`` is then run once more under
+``EXPLAIN (ANALYZE, BUFFERS)`` for its actual plan.
 """
 
 import json
 import os
 import time
+import uuid
 
 from django.db import connection
 
+ANALYZE_LIMIT = 5.0
+
 
 class QueryCounter:
-    def __init__(self, explain):
+    def __init__(self, explain_log=None, path=""):
         self.count = 0
         self.seconds = 0.0
-        self.explain = explain
-        self.explained = []
+        self.explain_log = explain_log
+        self.path = path
         self.inside = False
 
     def __call__(self, execute, sql, params, many, context):
         if self.inside:  # the EXPLAIN of a counted query
             return execute(sql, params, many, context)
+        explained = self.explain_log and sql.lstrip().upper().startswith("SELECT")
+        if explained:
+            record = {"id": uuid.uuid4().hex, "path": self.path, "sql": sql}
+            self.write({**record, "params": repr(params), "plan": self.plan(sql, params)})
         started = time.perf_counter()
         try:
             return execute(sql, params, many, context)
@@ -31,22 +40,19 @@ class QueryCounter:
             elapsed = time.perf_counter() - started
             self.count += 1
             self.seconds += elapsed
-            if self.explain and sql.lstrip().upper().startswith("SELECT"):
-                self.explained.append(
-                    {
-                        "sql": sql,
-                        "params": repr(params),
-                        "ms": round(elapsed * 1000, 2),
-                        "plan": self.plan(sql, params),
-                    }
-                )
+            if explained:
+                record["ms"] = round(elapsed * 1000, 2)
+                if connection.vendor == "postgresql" and elapsed < ANALYZE_LIMIT:
+                    record["plan"] = self.plan(sql, params, analyze=True)
+                self.write(record)
 
-    def plan(self, sql, params):
+    def plan(self, sql, params, analyze=False):
         self.inside = True
         try:
             with connection.cursor() as cursor:
                 if connection.vendor == "postgresql":
-                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+                    words = "EXPLAIN (ANALYZE, BUFFERS) " if analyze else "EXPLAIN "
+                    cursor.execute(words + sql, params)
                     return "\n".join(row[0] for row in cursor.fetchall())
                 cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
                 return sqlite_plan(cursor.fetchall())
@@ -54,6 +60,10 @@ class QueryCounter:
             return f"(no plan: {error})"
         finally:
             self.inside = False
+
+    def write(self, record):
+        with open(self.explain_log, "a", encoding="utf-8") as log:
+            log.write(json.dumps(record) + "\n")
 
 
 def sqlite_plan(rows):
@@ -72,13 +82,9 @@ class QueryCountMiddleware:
         self.explain_log = os.environ.get("BENCH_EXPLAIN_LOG", "")
 
     def __call__(self, request):
-        counter = QueryCounter(explain=bool(self.explain_log))
+        counter = QueryCounter(self.explain_log, request.get_full_path())
         with connection.execute_wrapper(counter):
             response = self.get_response(request)
         response["X-Query-Count"] = str(counter.count)
         response["X-Query-Time-Ms"] = f"{counter.seconds * 1000:.1f}"
-        if counter.explained:
-            with open(self.explain_log, "a", encoding="utf-8") as log:
-                for query in counter.explained:
-                    log.write(json.dumps({"path": request.get_full_path(), **query}) + "\n")
         return response

@@ -23,6 +23,7 @@ every query explained. Tables, plans and raw numbers are written to the run's fo
 
 import argparse
 import datetime
+import http.client
 import json
 import os
 import re
@@ -43,6 +44,12 @@ HOST = "news.example.org"
 PROXY_HEADERS = {"Host": HOST, "X-Forwarded-Proto": "https"}
 THREADS, CONNECTIONS = 2, 8
 WRK_TIMEOUT = "10s"
+# A page that takes longer than this once is not put under load: its requests would hold
+# both workers for minutes and spill into the next page's measurement.
+SLOW_LIMIT = 20
+# gunicorn kills a worker whose request takes longer (production's is 30 s).
+WORKER_TIMEOUT = 60
+FETCH_TIMEOUT = WORKER_TIMEOUT + 10
 REDIS_URL = "redis://127.0.0.1:6379/9"
 POSTGRES = "postgres://postgres@127.0.0.1:5432/"
 MODES = ("uncached", "cached", "cached+editors")
@@ -172,7 +179,7 @@ def environment(args, workdir, port):
         # Never recycle a worker during a run: its peak memory is what is measured.
         "GUNICORN_MAX_REQUESTS": "0",
         "GUNICORN_MAX_REQUESTS_JITTER": "0",
-        "GUNICORN_TIMEOUT": "60",
+        "GUNICORN_TIMEOUT": str(WORKER_TIMEOUT),
     }
 
 
@@ -262,7 +269,7 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn stopped at start; see {self.log}")
             try:
-                answers = fetch(self.port, "/healthz")[0] == 200
+                answers = fetch(self.port, "/healthz", timeout=5)["status"] == 200
                 if answers and len(self.workers()) == int(self.env["GUNICORN_WORKERS"]):
                     return self
             except OSError:
@@ -293,15 +300,23 @@ class Server:
         return round(max(peaks), 1) if peaks else None
 
 
-def fetch(port, path):
-    """(status, size, queries) of one request, as the load generator sends it."""
+def fetch(port, path, timeout=FETCH_TIMEOUT):
+    """One request as the load generator sends it: its status, size, queries and time."""
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=PROXY_HEADERS)
+    started = time.perf_counter()
+    answer = {"status": None, "bytes": 0, "queries": None, "error": None}
     try:
-        with urllib.request.urlopen(request, timeout=120) as response:
-            body = response.read()
-            return response.status, len(body), response.headers.get("X-Query-Count")
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            answer.update(status=response.status, bytes=len(response.read()))
+            answer["queries"] = response.headers.get("X-Query-Count")
     except urllib.error.HTTPError as error:
-        return error.code, len(error.read()), error.headers.get("X-Query-Count")
+        answer.update(status=error.code, bytes=len(error.read()))
+        answer["queries"] = error.headers.get("X-Query-Count")
+    except (OSError, http.client.HTTPException) as error:
+        # A timeout, or a worker gunicorn killed for taking longer than its timeout.
+        answer["error"] = f"{type(error).__name__}: {error}".strip(": ")
+    answer["seconds"] = round(time.perf_counter() - started, 3)
+    return answer
 
 
 def wrk(port, path, duration, script):
@@ -440,32 +455,42 @@ def measure_mode(mode, env, workdir, targets, duration, script):
     with Server(env, SETTINGS[mode], log) as server:
         # One request each first: the status, the size and the queries of a built page;
         # in the cached modes the second request, the one the cache answers.
-        release_size = fetch(server.port, f"/news/{targets['release']}/")[1]
+        release_size = fetch(server.port, f"/news/{targets['release']}/")["bytes"] or 16000
         checked = {}
         for name, path in pages(targets, release_size):
-            status, size, queries = fetch(server.port, path)
-            if mode != "uncached":
-                status, size, queries = fetch(server.port, path)
-            checked[name] = {"path": path, "status": status, "bytes": size, "queries": queries}
+            first = answer = fetch(server.port, path)
+            if mode != "uncached" and not first["error"]:
+                answer = fetch(server.port, path)
+            checked[name] = {"path": path, "first_seconds": first["seconds"], **answer}
         editors = []
         if mode == "cached+editors":
             seconds = duration * len(checked) + 5
             editors = start_editors(env, workdir, seconds)
             time.sleep(2)  # their first saves, before the readers are measured
         results = {}
+        peak = server.peak_memory_mb()
         try:
             for name, path in pages(targets, release_size):
+                check = checked[name]
+                if check["error"] or check["first_seconds"] > SLOW_LIMIT:
+                    results[name] = {**check, "skipped": True}
+                    print(f"  {mode:15} {name:22} not measured under load", flush=True)
+                    continue
                 load = load_average()
-                results[name] = {**checked[name], **wrk(server.port, path, duration, script)}
+                results[name] = {**check, **wrk(server.port, path, duration, script)}
                 results[name]["load_before"] = load
                 print(f"  {mode:15} {name:22} {results[name]['rps']:8.1f} requests/s", flush=True)
+                # Requests wrk left queued are still being answered: let them finish.
+                if results[name]["p99_ms"] > 200:
+                    time.sleep(min(results[name]["p99_ms"] / 1000, 30))
+                # Sampled after every page: a worker killed for its timeout takes its peak along.
+                peak = max(filter(None, [peak, server.peak_memory_mb()]), default=None)
         finally:
             editor_reports = stop_editors(editors) if editors else []
-        memory = server.peak_memory_mb()
     minimal = statistics.mean([results["minimal"]["rps"], results["minimal (again)"]["rps"]])
     for result in results.values():
-        result["share"] = result["rps"] / minimal if minimal else None
-    return {"pages": results, "minimal_rps": minimal, "peak_mb": memory, "editors": editor_reports}
+        result["share"] = result["rps"] / minimal if minimal and "rps" in result else None
+    return {"pages": results, "minimal_rps": minimal, "peak_mb": peak, "editors": editor_reports}
 
 
 def explain(env, workdir, targets):
@@ -486,8 +511,12 @@ def explain(env, workdir, targets):
         log.write_text("")
         for path in paths.values():
             fetch(server.port, path)
-    queries = [json.loads(line) for line in log.read_text().splitlines() if line]
-    return paths, queries
+    records = [json.loads(line) for line in log.read_text().splitlines() if line]
+    # A query's plan comes before it runs; its time (and PostgreSQL's actual plan) after.
+    queries = {}
+    for record in records:
+        queries.setdefault(record["id"], {}).update(record)
+    return paths, list(queries.values())
 
 
 def table(mode, run):
@@ -498,6 +527,10 @@ def table(mode, run):
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, result in run["pages"].items():
+        if result.get("skipped"):
+            why = result["error"] or f"one request took {result['first_seconds']:.1f} s"
+            lines.append(f"| {name} | not measured: {why} | | | {result['queries']} | | |")
+            continue
         status = "" if result["status"] == 200 else f" (HTTP {result['status']})"
         errors = result["errors"]
         if result["timeouts"]:
@@ -532,7 +565,10 @@ def editing_table(runs):
         "| --- | ---: | ---: | ---: |",
     ]
     for name, result in editing["pages"].items():
-        before = read_only["pages"][name]["rps"]
+        before = read_only["pages"][name].get("rps")
+        if before is None or "rps" not in result:
+            lines.append(f"| {name} | not measured | | |")
+            continue
         kept = result["rps"] / before if before else 0
         lines.append(f"| {name} | {before:.1f} | {result['rps']:.1f} | {kept:.0%} |")
     return "\n".join(lines)
@@ -542,11 +578,12 @@ def explain_report(paths, queries):
     lines = []
     for name, path in paths.items():
         mine = [query for query in queries if query["path"] == path]
-        total = sum(query["ms"] for query in mine)
+        total = sum(query.get("ms", 0) for query in mine)
         lines += [f"### {name} ({path}): {len(mine)} SELECTs, {total:.1f} ms", ""]
-        for query in sorted(mine, key=lambda query: -query["ms"]):
+        for query in sorted(mine, key=lambda query: -(query.get("ms") or float("inf"))):
+            took = f"{query['ms']:.2f} ms" if "ms" in query else "did not finish"
             lines += [
-                f"{query['ms']:.2f} ms; parameters {query['params']}",
+                f"{took}; parameters {query['params']}",
                 "",
                 "```sql",
                 COLUMNS.sub(r"\1 … FROM", query["sql"]),
