@@ -48,7 +48,11 @@ def publication_fields(release):
     fields = []
     if release.replaces() is not None:
         fields.append("draft_of_link")
-    if release.first_published_at or release.public_at or release.status == "published":
+    if (
+        release.first_published_at
+        or release.public_at
+        or release.status == PressRelease.Status.PUBLISHED
+    ):
         # Corrections are for releases readers have seen or are about to see.
         fields += ["correction_note", "first_published_at"]
     fields.append(("created_by", "updated_at"))
