@@ -204,11 +204,11 @@ class Command(BaseCommand):
         count = whole_number("--count", count, minimum=1)
         batch = whole_number("--batch", batch, minimum=1, maximum=MAX_BATCH)
         seed = whole_number("--seed", seed, minimum=0)
-        by = self.editor(user)
         if not Organisation.objects.exists():
             raise CommandError(
                 "No organisation to name: load the reference data first (manage.py loaddata demo)."
             )
+        by = self.editor(user)
         references = References()
         start = PressRelease.objects.filter(slug__startswith=SLUG_PREFIX).count()
         rows = synthetic_rows(references, start=start, count=count, seed=seed)
