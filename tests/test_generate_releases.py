@@ -307,7 +307,6 @@ def run_command(capsys, *words):
             ("--count", "5", "--batch", "20000"),
             "--batch must be a whole number from 1 to 10,000, not '20000'.",
         ),
-        (("--count", "5", "--user", "nobody"), "No user is named 'nobody'."),
     ],
 )
 def test_bad_arguments_are_refused_in_one_line(capsys, words, message):
@@ -315,6 +314,13 @@ def test_bad_arguments_are_refused_in_one_line(capsys, words, message):
 
     assert code != 0
     assert error == f"CommandError: {message}"
+
+
+def test_an_unknown_user_is_refused_in_one_line(demo, capsys):
+    code, error = run_command(capsys, "--count", "5", "--user", "nobody")
+
+    assert code != 0
+    assert error == "CommandError: No user is named 'nobody'."
 
 
 def test_an_empty_database_is_refused_in_one_line(capsys):
