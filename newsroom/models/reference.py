@@ -2,8 +2,9 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.dates import long_date, month_year, year
@@ -37,11 +38,12 @@ LISTED_HELP = (
 )
 
 
-def public_releases(now):
+def public_release(prefix, now):
+    """``Q`` for a release reached through ``prefix`` that the public may see at ``now``."""
     # Deferred: releases name reference records, so their module imports this one.
     from .releases import PressRelease
 
-    return PressRelease.objects.public(now=now).values("pk")
+    return PressRelease.public_condition(now, prefix=prefix)
 
 
 def held_on(day, prefix=""):
@@ -60,19 +62,18 @@ def reached_through(model, condition):
     """``Q`` for the ``model`` rows that meet ``condition``, as a subquery of its own.
 
     Each way of being named is a separate subquery: ORed in one filter, the
-    joins across several many-valued relations would multiply their rows.
+    joins across several many-valued relations would multiply their rows. The
+    subquery starts from the row itself and stops at the first release that
+    names it, so its cost does not grow with the archive.
     """
-    return Q(pk__in=model._default_manager.filter(condition).values("pk"))
+    return Q(Exists(model._default_manager.filter(condition, pk=OuterRef("pk"))))
 
 
 class ReferenceQuerySet(models.QuerySet):
     """``public()`` for a kind of reference record: the records readers may see."""
 
     def public(self, now=None):
-        named = self.model._default_manager.filter(
-            self.model.public_condition(public_releases(now))
-        )
-        return self.filter(pk__in=named.values("pk"))
+        return self.filter(self.model.public_condition(now or timezone.now()))
 
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -80,13 +81,14 @@ class ReferenceQuerySet(models.QuerySet):
 
 class OrganisationQuerySet(ReferenceQuerySet):
     def public(self, now=None):
-        named = Organisation.objects.filter(
-            Organisation.public_condition(public_releases(now))
-        ).values("pk")
+        named = Organisation.public_condition(now or timezone.now())
         # The bodies named pull their parents (and the parents' parents) in with them.
-        parents = Organisation.objects.filter(pk__in=named).values("parent")
-        grandparents = Organisation.objects.filter(pk__in=parents).values("parent")
-        return self.filter(Q(pk__in=named) | Q(pk__in=parents) | Q(pk__in=grandparents))
+        bodies = Organisation.objects.filter(parent=OuterRef("pk"))
+        return self.filter(
+            named
+            | Exists(bodies.filter(named))
+            | Exists(bodies.filter(Exists(bodies.filter(named))))
+        )
 
 
 class Organisation(models.Model):
@@ -135,13 +137,15 @@ class Organisation(models.Model):
         return self.short_name or self.name
 
     @staticmethod
-    def public_condition(releases):
-        """Listed, or named by one of ``releases`` directly, through an office or a document."""
+    def public_condition(now):
+        """Listed, or named by a public release directly, through an office or a document."""
         return (
             Q(is_listed=True)
-            | reached_through(Organisation, Q(releases__in=releases))
-            | reached_through(Organisation, Q(offices__participations__release__in=releases))
-            | reached_through(Organisation, Q(documents__releases__in=releases))
+            | reached_through(Organisation, public_release("releases__", now))
+            | reached_through(
+                Organisation, public_release("offices__participations__release__", now)
+            )
+            | reached_through(Organisation, public_release("documents__releases__", now))
         )
 
     def clean(self):
@@ -197,8 +201,8 @@ class Document(models.Model):
         return format_partial_date(self.date, self.date_precision)
 
     @staticmethod
-    def public_condition(releases):
-        return Q(is_listed=True) | Q(releases__in=releases)
+    def public_condition(now):
+        return Q(is_listed=True) | reached_through(Document, public_release("releases__", now))
 
 
 class OrganisationRelation(models.Model):
@@ -279,16 +283,16 @@ class Person(models.Model):
         return reverse("newsroom:person_detail", kwargs={"slug": self.slug})
 
     @staticmethod
-    def public_condition(releases):
-        """Listed, named by one of ``releases``, or holding an office one names on its date."""
+    def public_condition(now):
+        """Listed, named by a public release, or holding an office one names on its date."""
         participation = "appointments__office__participations__"
         return (
             Q(is_listed=True)
-            | reached_through(Person, Q(participations__release__in=releases))
+            | reached_through(Person, public_release("participations__release__", now))
             | reached_through(
                 Person,
                 Q(**{f"{participation}person__isnull": True})
-                & Q(**{f"{participation}release__in": releases})
+                & public_release(f"{participation}release__", now)
                 & Q(**{f"{participation}release__dateline_date__isnull": False})
                 & held_on(F(f"{participation}release__dateline_date"), prefix="appointments__"),
             )

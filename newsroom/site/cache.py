@@ -1,7 +1,8 @@
 """Whole-page caching of the public site with conditional GET.
 
-Every cached page is stored under a key made of a *content version*, the
-language and the full URL with its scheme and host: pages carry absolute
+Every cached page is stored under a key made of the language and the full
+URL with its scheme and host, and carries the *content version* it was built
+under; a page of another version is not served. Pages carry absolute
 links, so a request naming another host or scheme must never decide what other
 readers get, and only hosts that ALLOWED_HOSTS names (not "*") are cached.
 The version changes when the editorial layer announces
@@ -10,7 +11,8 @@ next scheduled release comes due, so no page outlives the content it shows
 and no job has to run at the embargo time. Saving a draft, a release in
 review or a scheduled one announces nothing and keeps every page.
 The version state costs no query on a cache hit: it remembers the time of
-the next scheduled release, which ``embargo_changed`` brings up to date.
+the next scheduled release, which ``embargo_changed`` brings up to date. A hit
+costs one round trip to the cache: the state and the page are read together.
 
 A cache that fails (Redis down or unreachable) never fails a page or a save:
 pages are built uncached, ``CacheGuard`` stops asking the cache for a few
@@ -20,6 +22,7 @@ the cache answers again. Pages also expire after ``NEWSROOM_PAGE_TIMEOUT``, so
 even a renewal lost with a process that died is bounded.
 """
 
+import contextvars
 import hashlib
 import logging
 import time
@@ -101,6 +104,10 @@ class CacheGuard:
 
 guard = CacheGuard()
 
+# The content version a page is being built under: what it shows from the
+# shared fragments must be of the same version as the page itself.
+building_under = contextvars.ContextVar("building_under", default=None)
+
 
 def _next_due(now):
     return (
@@ -116,14 +123,35 @@ def _new_state(now=None):
     return {"version": uuid.uuid4().hex, "changed_at": now, "next_due": _next_due(now)}
 
 
-def public_state(now=None):
-    """The current content version; renewed when the next scheduled release is due."""
-    now = now or timezone.now()
-    state = guard.call("get", STATE_KEY)
+def _current(state, now):
+    """``state`` as read from the cache, or a new one when there is none or it is due."""
     if state is None or (state["next_due"] is not None and state["next_due"] <= now):
         state = _new_state(now)
         guard.call("set", STATE_KEY, state, page_timeout())
     return state
+
+
+def public_state(now=None):
+    """The current content version; renewed when the next scheduled release is due."""
+    if (state := building_under.get()) is not None:
+        return state
+    return _current(guard.call("get", STATE_KEY), now or timezone.now())
+
+
+def for_content_version(name, compute):
+    """``compute()``, computed once per content version and shared by every page.
+
+    For what many pages show and no single page owns (the list's facets, counts
+    of releases): a page built after a renewal computes it, the pages built
+    after it under the same version reuse it. ``name`` must say everything the
+    value depends on besides the public content (a filter, the language).
+    """
+    key = f"newsroom:fragment:{public_state()['version']}:{name}"
+    value = guard.call("get", key)
+    if value is None:
+        value = compute()
+        guard.call("set", key, value, page_timeout())
+    return value
 
 
 def invalidate_public_pages(**kwargs):
@@ -151,10 +179,25 @@ def page_timeout():
     return getattr(settings, "NEWSROOM_PAGE_TIMEOUT", PAGE_TIMEOUT)
 
 
-def page_key(request, version):
+def page_key(request):
     url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(url.encode()).hexdigest()
-    return f"newsroom:page:{version}:{translation.get_language()}:{digest}"
+    return f"newsroom:page:{translation.get_language()}:{digest}"
+
+
+def state_and_page(request, now=None):
+    """The current content version and the page cached for ``request``, in one round trip.
+
+    The page is ``None`` when none is cached or when it was built under
+    another content version.
+    """
+    key = page_key(request)
+    found = guard.call("get_many", [STATE_KEY, key], default={})
+    state = _current(found.get(STATE_KEY), now or timezone.now())
+    entry = found.get(key)
+    if entry is not None and entry.get("version") != state["version"]:
+        entry = None
+    return state, key, entry
 
 
 def cacheable_host(request):
@@ -174,16 +217,19 @@ def cached_public_page(view):
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or not cacheable_host(request):
             return view(request, *args, **kwargs)
-        state = public_state()
-        key = page_key(request, state["version"])
-        entry = guard.call("get", key)
+        state, key, entry = state_and_page(request)
         if entry is None:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
+            token = building_under.set(state)
+            try:
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render") and callable(response.render):
+                    response = response.render()
+            finally:
+                building_under.reset(token)
             if response.status_code != 200 or response.streaming:
                 return response
             entry = {
+                "version": state["version"],
                 "content": response.content,
                 "status": response.status_code,
                 "headers": {h: response[h] for h in KEPT_HEADERS if response.has_header(h)},

@@ -10,7 +10,7 @@ import re
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -108,15 +108,48 @@ def organisations_shown(release, offices, now):
 
 
 def adjacent_release(public, release, *, newer):
-    """The public release published just after (``newer``) or just before ``release``."""
-    step, order = ("gt", ("publish_at", "pk")) if newer else ("lt", ("-publish_at", "-pk"))
+    """The public release published just after (``newer``) or just before ``release``.
+
+    The bound on ``publish_at`` alone is redundant with the condition after it,
+    but it is what lets the database start its walk of the publication index at
+    the release instead of at one end.
+    """
+    bound, step, order = (
+        ("gte", "gt", ("publish_at", "pk")) if newer else ("lte", "lt", ("-publish_at", "-pk"))
+    )
     return (
-        public.filter(
+        public.filter(**{f"publish_at__{bound}": release.publish_at})
+        .filter(
             Q(**{f"publish_at__{step}": release.publish_at})
             | Q(publish_at=release.publish_at, **{f"pk__{step}": release.pk})
         )
         .order_by(*order)
         .first()
+    )
+
+
+def related_releases(public, release, *, exclude_groups):
+    """The newest releases of ``public`` that share an organisation or a topic with ``release``.
+
+    Each candidate is tested by two indexed probes while the publication index
+    is walked from the newest release down, so a shared organisation named by
+    most of the archive costs no more than a rare one named by a few.
+    """
+    organisation_ids = [organisation.pk for organisation in release.organisations.all()]
+    tag_ids = [tag.pk for tag in release.tags.all()]
+    shares = Q()
+    if organisation_ids:
+        shares |= Exists(
+            PressRelease.objects.filter(pk=OuterRef("pk"), organisations__in=organisation_ids)
+        )
+    if tag_ids:
+        shares |= Exists(PressRelease.objects.filter(pk=OuterRef("pk"), tags__in=tag_ids))
+    if not shares:
+        return []
+    return list(
+        public.filter(shares)
+        .exclude(translation_group__in=exclude_groups)
+        .order_by("-publish_at", "-pk")[:RELATED_COUNT]
     )
 
 
@@ -138,17 +171,7 @@ def release_page_context(release, *, request=None, now=None):
         public = public.exclude(pk=original.pk)
     group = (original or release).translation_group
 
-    organisation_ids = [organisation.pk for organisation in release.organisations.all()]
-    tag_ids = [tag.pk for tag in release.tags.all()]
-    related = list(
-        public.filter(
-            pk__in=public.filter(
-                Q(organisations__in=organisation_ids) | Q(tags__in=tag_ids)
-            ).values("pk")
-        )
-        .exclude(translation_group__in={group, release.translation_group})
-        .order_by("-publish_at", "-pk")[:RELATED_COUNT]
-    )
+    related = related_releases(public, release, exclude_groups={group, release.translation_group})
     translations = [
         (other, other.get_canonical_url())
         for other in public.filter(translation_group=group)

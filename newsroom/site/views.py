@@ -1,10 +1,14 @@
 """The public site. Every view starts from ``PressRelease.objects.public()``."""
 
 import datetime
+import hashlib
 
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.views.generic import (
     DetailView,
     ListView,
@@ -19,9 +23,11 @@ from newsroom.models import (
     Organisation,
     OrganisationRelation,
     Person,
+    Photo,
     PressRelease,
 )
 
+from .cache import for_content_version
 from .context import feeds_page_context, release_page_context
 from .diagram import relation_diagram
 from .params import query_param, query_without_page
@@ -51,17 +57,54 @@ class PublicReleaseMixin:
         return PressRelease.objects.public()
 
 
-class HomeView(PublicReleaseMixin, ListView):
+class CountOncePerVersion(Paginator):
+    """A paginator that counts its releases once per content version.
+
+    Every page of a list shows the same total; counting a large archive again
+    for each page and each reader would cost more than building the page.
+    """
+
+    def __init__(self, *args, count_name, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_name = count_name
+
+    @cached_property
+    def count(self):
+        digest = hashlib.sha256(self.count_name.encode()).hexdigest()
+        return for_content_version(f"count:{digest}", lambda: Paginator.count.func(self))
+
+    def page(self, number):
+        """The page's releases, found by key first: a deep page of the archive
+        then skips its offset in the index instead of reading whole rows."""
+        page = super().page(number)
+        page.object_list = self.object_list.filter(pk__in=page.object_list.values("pk"))
+        return page
+
+
+class PaginatedListMixin(PublicReleaseMixin):
+    """A list of public releases, ``PAGE_SIZE`` a page, counted once per content version."""
+
+    paginate_by = PAGE_SIZE
+    paginator_class = CountOncePerVersion
+
+    def count_name(self):
+        return type(self).__name__
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return self.paginator_class(queryset, per_page, count_name=self.count_name(), **kwargs)
+
+
+class HomeView(PaginatedListMixin, ListView):
     template_name = "newsroom/home.html"
     context_object_name = "releases"
-    paginate_by = PAGE_SIZE
 
     def get_queryset(self):
         # The newest release with a photo leads the front page, or the newest one
         # when none has a photo. The list below leaves it out, so the page costs
         # the same queries either way.
         releases = self.public_releases().for_listing()
-        self.featured = releases.filter(photos__isnull=False).distinct().first() or releases.first()
+        with_photo = releases.filter(Exists(Photo.objects.filter(release=OuterRef("pk"))))
+        self.featured = with_photo.first() or releases.first()
         return releases
 
     def get_context_data(self, **kwargs):
@@ -75,7 +118,7 @@ class HomeView(PublicReleaseMixin, ListView):
         return context
 
 
-class NewsListView(PublicReleaseMixin, ListView):
+class NewsListView(PaginatedListMixin, ListView):
     """All releases, filtered by kind, topic, organisation and year.
 
     The list runs in publication order; the year is the dateline's, the year the
@@ -85,7 +128,6 @@ class NewsListView(PublicReleaseMixin, ListView):
 
     template_name = "newsroom/news_list.html"
     context_object_name = "releases"
-    paginate_by = PAGE_SIZE
 
     def filters(self):
         return {
@@ -99,30 +141,41 @@ class NewsListView(PublicReleaseMixin, ListView):
         if filters["kind"]:
             releases = releases.filter(kind=filters["kind"])
         if filters["topic"]:
-            releases = releases.filter(tags__slug=filters["topic"])
+            releases = releases.with_topic(filters["topic"])
         if filters["organisation"]:
-            releases = releases.filter(organisations__slug=filters["organisation"])
+            releases = releases.naming_organisation(filters["organisation"])
         if filters["year"]:
             releases = releases.filter(dateline_date__year=year_or_404(filters["year"]))
-        return releases.distinct().for_listing()
+        return releases.for_listing()
+
+    def count_name(self):
+        return "news-list:" + "&".join(f"{key}={value}" for key, value in self.filters().items())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        public = self.public_releases()
         context.update(
             filters=self.filters(),
             kinds=PressRelease.Kind.choices,
-            topics=PressRelease.objects.public().topics().order_by("name"),
-            organisations=Organisation.objects.filter(releases__in=public)
-            .distinct()
-            .order_by("name"),
-            years=public.dates("dateline_date", "year", order="DESC"),
             query_without_page=query_without_page(self.request),
+            **for_content_version(f"news-facets:{get_language()}", news_list_facets),
         )
         return context
 
 
-class ArchiveMixin(PublicReleaseMixin):
+def news_list_facets():
+    """The topics, organisations and dateline years the news list can be filtered by."""
+    public = PressRelease.objects.public()
+    return {
+        "topics": list(public.topics().order_by("name")),
+        "organisations": list(
+            Organisation.objects.filter(Exists(public.filter(organisations=OuterRef("pk"))))
+            .order_by("name")
+        ),
+        "years": public.dateline_years(),
+    }
+
+
+class ArchiveMixin(PaginatedListMixin):
     """Year and month archives by the dateline's date: a release dated 3 March 2019
     is news of March 2019, whenever it was published or imported.
 
@@ -135,8 +188,10 @@ class ArchiveMixin(PublicReleaseMixin):
     allow_future = True
     make_object_list = True
     allow_empty = False
-    paginate_by = PAGE_SIZE
     context_object_name = "releases"
+
+    def count_name(self):
+        return f"archive:{self.get_year()}:{self.kwargs.get('month', '')}"
 
     def get_queryset(self):
         return self.public_releases().for_listing().order_by("-dateline_date", "-publish_at", "-pk")
@@ -177,12 +232,14 @@ class ReleaseDetailView(PublicReleaseMixin, DetailView):
             raise
 
 
-class TopicDetailView(PublicReleaseMixin, ListView):
+class TopicDetailView(PaginatedListMixin, ListView):
     """A topic exists for the public only while a public release carries it."""
 
     template_name = "newsroom/topic_detail.html"
     context_object_name = "releases"
-    paginate_by = PAGE_SIZE
+
+    def count_name(self):
+        return f"topic:{self.topic.pk}"
 
     def get_queryset(self):
         self.topic = get_object_or_404(
