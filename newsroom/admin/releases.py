@@ -302,7 +302,7 @@ class PressReleaseAdmin(ImportDocumentsAdminMixin, admin.ModelAdmin):
             return "—"
         if obj.is_out_of_date():
             return format_html(
-                '<span class="release-state release-state--out-of-date">Out of date</span>'
+                '<span class="release-state release-state--{}">Out of date</span>', "out-of-date"
             )
         return "In step"
 

@@ -306,7 +306,8 @@ def add_translation(original, language, *, by, now=None):
 
 
 def version_label(release):
-    return f"the {language_name(release.language)} version “{release}”"
+    """How a message names one version of a group: The Russian version “…”."""
+    return f"The {language_name(release.language)} version “{release}”"
 
 
 def group_members(release, name, now=None):
@@ -359,7 +360,7 @@ def group_refusals(
                     organisations=organisations if member is release else None,
                 )
         except (PermissionDenied, ValidationError) as error:
-            refusals.append(f"{version_label(member).capitalize()}: {_text_of(error)}")
+            refusals.append(f"{version_label(member)}: {_text_of(error)}")
     return refusals
 
 
@@ -409,7 +410,7 @@ def take_group_step(
                     member = take_step(member, name, by, comment=comment, at=at, now=now)
             except (PermissionDenied, ValidationError) as error:
                 raise GroupStepRefused(
-                    _refused(name, [f"{version_label(member).capitalize()}: {_text_of(error)}"]),
+                    _refused(name, [f"{version_label(member)}: {_text_of(error)}"]),
                     code="group",
                 ) from error
             done.append(member)
