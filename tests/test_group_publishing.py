@@ -246,3 +246,28 @@ def test_contributor_crafted_group_post_changes_nothing(
         "may not publish" in e for e in response.context["adminform"].form.non_field_errors()
     )
     assert states(group, now=timezone.now()) == ["in_review", "draft", "draft"]
+
+
+def test_a_public_version_publishes_the_versions_still_to_come(
+    group, editor, login, rendered_form_data
+):
+    english, _russian, chinese = group
+    english.publish(editor)
+    client = login(editor)
+    response = client.get(change_url(english))
+    page = response.content.decode()
+    assert "Publish all versions (Russian, Simplified Chinese)" in page
+    data = rendered_form_data(response)
+    data.update({"_group": "publish", "correction_note": "Now also in Russian and Chinese."})
+    assert client.post(change_url(english), data).status_code == 302
+    assert states(group, now=timezone.now()) == ["published"] * 3
+    # The English release kept its publication and took the form's change.
+    assert fresh(english).publish_at == english.publish_at
+    assert fresh(english).correction_note == "Now also in Russian and Chinese."
+    assert fresh(english).transitions.count() == 1
+    # A draft among public versions is offered no group withdrawal of its own.
+    restored = fresh(chinese)
+    restored.withdraw(editor, comment="Wrong text.")
+    fresh(restored).restore_to_draft(editor)
+    page = client.get(change_url(chinese)).content.decode()
+    assert 'name="_group" value="withdraw"' not in page

@@ -208,8 +208,7 @@ class PressReleaseAdmin(ImportDocumentsAdminMixin, admin.ModelAdmin):
         "title",
         "state_badge",
         "kind",
-        "language",
-        "in_step",
+        "language_and_step",
         "dateline_date",
         "created_by",
         "updated_at",
@@ -295,16 +294,18 @@ class PressReleaseAdmin(ImportDocumentsAdminMixin, admin.ModelAdmin):
             format_html(" <small>{}</small>", when) if when else "",
         )
 
-    @admin.display(description="original")
-    def in_step(self, obj):
-        """Whether a translation follows its original's present content."""
+    @admin.display(description="language", ordering="language")
+    def language_and_step(self, obj):
+        """The language, and for a translation whether it follows its original's content."""
         if obj.translated_from_id is None:
-            return "—"
+            return obj.get_language_display()
         if obj.is_out_of_date():
-            return format_html(
+            mark = format_html(
                 '<span class="release-state release-state--{}">Out of date</span>', "out-of-date"
             )
-        return "In step"
+        else:
+            mark = format_html("<small>{}</small>", "translation, in step")
+        return format_html("{}<br>{}", obj.get_language_display(), mark)
 
     @admin.display(description="replaces")
     def draft_of_link(self, obj):
@@ -407,6 +408,10 @@ class PressReleaseAdmin(ImportDocumentsAdminMixin, admin.ModelAdmin):
                 continue
             members = editing.group_members(release, name)
             if not [member for member in members if member.pk != release.pk]:
+                continue
+            # Offered where the release takes the step itself, or, for a public release,
+            # to publish the versions still to come.
+            if release not in members and not (name == "publish" and release.is_public()):
                 continue
             languages = ", ".join(language_name(member.language) for member in members)
             label = {
