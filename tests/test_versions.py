@@ -353,3 +353,16 @@ def test_contributor_sees_versions_and_may_add_but_not_publish_a_group(
     page = login(editor).get(change_url(english)).content.decode()
     assert 'name="_group" value="publish"' in page
     assert "Publish all versions (English, Russian)" in page
+
+
+def test_a_restored_draft_is_not_translated(original, editor, login):
+    from newsroom.editorial.revisions import release_versions, restore_revision
+
+    original.title = "Second title"
+    editing.save_release(original, by=editor)
+    older = release_versions(original)[1]
+    draft = restore_revision(fresh(original), older, editor)
+    assert draft.replaces() == original
+    with pytest.raises(ValidationError, match="restored from a revision"):
+        editing.add_translation(draft, "ru", by=editor)
+    assert translate_url(draft) not in login(editor).get(change_url(draft)).content.decode()

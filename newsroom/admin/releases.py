@@ -394,6 +394,7 @@ class PressReleaseAdmin(ImportDocumentsAdminMixin, admin.ModelAdmin):
                 for version in release.versions().select_related("translated_from")
             ],
             "can_add_translation": self.has_add_permission(request)
+            and release.replaces() is None
             and bool(editing.missing_languages(release)),
             "original_changes": original_changes(release),
         }

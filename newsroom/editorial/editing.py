@@ -267,6 +267,11 @@ def add_translation(original, language, *, by, now=None):
     """
     if by is None or not by.has_perm(permissions.ADD_RELEASE):
         raise PermissionDenied("You may not add releases.")
+    if original.replaces() is not None:
+        raise ValidationError(
+            "A draft restored from a revision is not translated: translate the live release.",
+            code="working_copy",
+        )
     if language not in dict(missing_languages(original)):
         raise ValidationError(
             f"“{original}” already has a version in {language_name(language)}, or the site "
