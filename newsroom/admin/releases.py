@@ -8,7 +8,7 @@ with the form's links, its inlines and the step the editor chose
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,10 +18,11 @@ from django.utils.html import format_html
 from newsroom import permissions
 from newsroom.dates import format_site_time
 from newsroom.editorial import editing, transitions
-from newsroom.editorial.forms import PressReleaseAdminForm, ShareLinkForm
+from newsroom.editorial.forms import AddTranslationForm, PressReleaseAdminForm, ShareLinkForm
 from newsroom.editorial.previews import share_url
 from newsroom.editorial.revisions import (
     diff_snapshots,
+    original_changes,
     release_versions,
     restore_revision,
     snapshot_of_version,
@@ -35,6 +36,7 @@ from newsroom.models import (
     PublicRecordProtected,
     ShareLink,
     StaleRelease,
+    language_name,
 )
 from newsroom.site.previews import render_preview
 
@@ -159,6 +161,46 @@ class WorkflowStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class TranslationFilter(admin.SimpleListFilter):
+    title = "translation"
+    parameter_name = "translation"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("out_of_date", "Out of date with its original"),
+            ("in_step", "In step with its original"),
+            ("original", "Not translated from another version"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "out_of_date":
+            return queryset.out_of_date()
+        if self.value() == "in_step":
+            return queryset.filter(translated_from__isnull=False).exclude(
+                pk__in=queryset.out_of_date().values("pk")
+            )
+        if self.value() == "original":
+            return queryset.filter(translated_from__isnull=True)
+        return queryset
+
+
+def version_row(version, *, current):
+    """What the versions table and the staff JSON say about one version of a group."""
+    return {
+        "id": version.pk,
+        "language": version.language,
+        "language_name": language_name(version.language),
+        "title": version.title,
+        "label": str(version),
+        "state": version.workflow_state(),
+        "publish_at": version.publish_at,
+        "admin_url": reverse("admin:newsroom_pressrelease_change", args=[version.pk]),
+        "translated_from": version.translated_from_id,
+        "out_of_date": version.is_out_of_date(),
+        "current": current,
+    }
+
+
 @admin.register(PressRelease)
 class PressReleaseAdmin(ImportDocumentsAdminMixin, admin.ModelAdmin):
     form = PressReleaseAdminForm
@@ -166,16 +208,17 @@ class PressReleaseAdmin(ImportDocumentsAdminMixin, admin.ModelAdmin):
         "title",
         "state_badge",
         "kind",
-        "language",
+        "language_and_step",
         "dateline_date",
         "created_by",
         "updated_at",
     ]
-    list_select_related = ["created_by"]
+    list_select_related = ["created_by", "translated_from"]
     list_filter = [
         WorkflowStateFilter,
         "kind",
         "language",
+        TranslationFilter,
         "organisations",
         "tags",
         ("created_by", admin.RelatedOnlyFieldListFilter),
@@ -203,7 +246,7 @@ class PressReleaseAdmin(ImportDocumentsAdminMixin, admin.ModelAdmin):
             "Languages",
             {
                 "classes": ["collapse"],
-                "fields": ["language", "translation_group"],
+                "fields": ["language"],
             },
         ),
     ]
@@ -250,6 +293,19 @@ class PressReleaseAdmin(ImportDocumentsAdminMixin, admin.ModelAdmin):
             label,
             format_html(" <small>{}</small>", when) if when else "",
         )
+
+    @admin.display(description="language", ordering="language")
+    def language_and_step(self, obj):
+        """The language, and for a translation whether it follows its original's content."""
+        if obj.translated_from_id is None:
+            return obj.get_language_display()
+        if obj.is_out_of_date():
+            mark = format_html(
+                '<span class="release-state release-state--{}">Out of date</span>', "out-of-date"
+            )
+        else:
+            mark = format_html("<small>{}</small>", "translation, in step")
+        return format_html("{}<br>{}", obj.get_language_display(), mark)
 
     @admin.display(description="replaces")
     def draft_of_link(self, obj):
@@ -316,16 +372,57 @@ class PressReleaseAdmin(ImportDocumentsAdminMixin, admin.ModelAdmin):
         release = self.get_object(request, object_id)
         if release is None:
             return {}
+        release = PressRelease.objects.select_related("translated_from").get(pk=release.pk)
+        steps = [
+            (name, TRANSITIONS[name])
+            for name in transitions.allowed(release, request.user)
+            if transitions.can_edit(release, request.user)
+        ]
+        group_steps = self._group_steps(request, release)
         return {
             "workflow_state": self.state_badge(release),
             "returned_note": returned_note(release),
-            "workflow_transitions": [
-                (name, TRANSITIONS[name])
-                for name in transitions.allowed(release, request.user)
-                if transitions.can_edit(release, request.user)
-            ],
+            "workflow_transitions": steps,
+            "group_steps": group_steps,
+            "offers_publication": any(name == "publish" for name, _step in steps + group_steps),
             "site_time_zone": timezone.get_current_timezone_name(),
+            "versions": [
+                {
+                    **version_row(version, current=version.pk == release.pk),
+                    "badge": self.state_badge(version),
+                }
+                for version in release.versions().select_related("translated_from")
+            ],
+            "can_add_translation": self.has_add_permission(request)
+            and release.replaces() is None
+            and bool(editing.missing_languages(release)),
+            "original_changes": original_changes(release),
         }
+
+    def _group_steps(self, request, release):
+        """The steps the user may take on the whole group: (name, label, languages)."""
+        if not transitions.can_edit(release, request.user) or release.replaces() is not None:
+            return []
+        steps = []
+        for name in editing.GROUP_STEPS:
+            if not request.user.has_perm(TRANSITIONS[name].permission):
+                continue
+            members = editing.group_members(release, name)
+            if not [member for member in members if member.pk != release.pk]:
+                continue
+            # Offered where the release takes the step itself, or, for a public release,
+            # to publish the versions still to come.
+            if release not in members and not (name == "publish" and release.is_public()):
+                continue
+            languages = ", ".join(language_name(member.language) for member in members)
+            label = {
+                "publish": "Publish all versions",
+                "withdraw": "Withdraw all versions",
+            }[name]
+            if name == "publish" and all(m.workflow_state() == "scheduled" for m in members):
+                label = "Change publication time of all versions"
+            steps.append((name, f"{label} ({languages})"))
+        return steps
 
     def save_model(self, request, obj, form, change):
         # The release is written in save_related, together with its links and
@@ -334,22 +431,43 @@ class PressReleaseAdmin(ImportDocumentsAdminMixin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         release = form.instance
-        name = form.requested_transition
+        group = form.requested_group_step
+        name = group or form.requested_transition
         comment = form.cleaned_data.get("transition_comment", "") if name else ""
         at = form.cleaned_data.get("schedule_at") if name == "publish" else None
+        # The form showed the original's changes up to this content version.
+        seen = form.cleaned_data.get("original_version_seen")
         links = editing.form_links(
             form, formsets, lambda formset: self.save_formset(request, form, formset, change)
         )
-        if name == "publish" and release.replaces() is not None:
-            editing.save_release(release, by=request.user, links=links)
+        if group:
+            done = editing.take_group_step(
+                release,
+                group,
+                request.user,
+                comment=comment,
+                at=at,
+                links=links,
+                caught_up_with=seen,
+            )
+            languages = ", ".join(language_name(version.language) for version in done)
+            request._workflow_done = f"{TRANSITIONS[group].past} with its versions ({languages})"
+        elif name == "publish" and release.replaces() is not None:
+            editing.save_release(release, by=request.user, links=links, caught_up_with=seen)
             request._workflow_live = editing.publish_working_copy(
                 release, request.user, comment=comment, at=at
             )
         else:
             editing.save_release(
-                release, by=request.user, comment=comment, links=links, step=name, at=at
+                release,
+                by=request.user,
+                comment=comment,
+                links=links,
+                step=name,
+                at=at,
+                caught_up_with=seen,
             )
-        if name:
+        if name and not group:
             request._workflow_done = TRANSITIONS[name].past
 
     def response_change(self, request, obj):
@@ -375,6 +493,7 @@ class PressReleaseAdmin(ImportDocumentsAdminMixin, admin.ModelAdmin):
         done = getattr(request, "_workflow_done", None)
         if not done:
             return None
+        obj.refresh_from_db()
         self.message_user(request, f"“{obj}” was {done}: now {obj.state_label()}.")
         return HttpResponseRedirect(reverse("admin:newsroom_pressrelease_change", args=[obj.pk]))
 
@@ -431,6 +550,21 @@ class PressReleaseAdmin(ImportDocumentsAdminMixin, admin.ModelAdmin):
             ),
             path(
                 "<path:object_id>/share/", view(self.share_view), name="newsroom_pressrelease_share"
+            ),
+            path(
+                "<path:object_id>/translate/",
+                view(self.add_translation_view),
+                name="newsroom_pressrelease_translate",
+            ),
+            path(
+                "<path:object_id>/versions.json",
+                view(self.versions_json_view),
+                name="newsroom_pressrelease_versions_json",
+            ),
+            path(
+                "out-of-date.json",
+                view(self.out_of_date_json_view),
+                name="newsroom_pressrelease_out_of_date_json",
             ),
             path(
                 "<path:object_id>/share/<int:link_id>/revoke/",
@@ -519,6 +653,59 @@ class PressReleaseAdmin(ImportDocumentsAdminMixin, admin.ModelAdmin):
             reverse("admin:newsroom_pressrelease_change", args=[restored.pk])
         )
 
+    def add_translation_view(self, request, object_id):
+        release = self._release_or_404(request, object_id)
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = AddTranslationForm(request.POST or None, release=release)
+        if request.method == "POST" and form.is_valid():
+            try:
+                version = editing.add_translation(
+                    release, form.cleaned_data["language"], by=request.user
+                )
+            except (PermissionDenied, ValidationError) as error:
+                form.add_error(None, _messages(error))
+            else:
+                self.message_user(
+                    request,
+                    f"A {language_name(version.language)} draft of “{release}” was added with "
+                    "what the versions share. Write its title, lead and text, and the photos' "
+                    "captions and descriptions, in that language.",
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:newsroom_pressrelease_change", args=[version.pk])
+                )
+        return self._page(
+            request,
+            release,
+            "add_translation.html",
+            title=f"Add a translation of “{release}”",
+            form=form,
+        )
+
+    def versions_json_view(self, request, object_id):
+        """The versions of a release with their states, for staff only; never cached."""
+        release = self._release_or_404(request, object_id)
+        versions = release.versions().select_related("translated_from")
+        return _staff_json(
+            {
+                "id": release.pk,
+                "out_of_date": release.is_out_of_date(),
+                "versions": [
+                    version_row(version, current=version.pk == release.pk) for version in versions
+                ],
+            }
+        )
+
+    def out_of_date_json_view(self, request):
+        """Every version whose original changed since it was last saved, for staff only."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        versions = PressRelease.objects.out_of_date().select_related("translated_from")
+        return _staff_json(
+            {"results": [version_row(version, current=False) for version in versions]}
+        )
+
     def share_view(self, request, object_id):
         release = self._release_or_404(request, object_id)
         if not self.has_publish_permission(request):
@@ -563,6 +750,13 @@ class PressReleaseAdmin(ImportDocumentsAdminMixin, admin.ModelAdmin):
             link.save(update_fields=["revoked_at"])
         self.message_user(request, "The share link no longer works.")
         return HttpResponseRedirect(reverse("admin:newsroom_pressrelease_share", args=[release.pk]))
+
+
+def _staff_json(data):
+    response = JsonResponse(data)
+    # Staff data: no shared cache, no browser cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _messages(error):

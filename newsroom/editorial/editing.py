@@ -11,7 +11,8 @@ transaction it
 4. writes the links (organisations, documents, topics, participants, photos);
 5. checks what a publication needs, against the links as now stored;
 6. records the step in the audit trail and one revision, after the links,
-   with the user and a comment;
+   with the user and a comment; raises ``content_version`` when what
+   translations follow changed;
 7. announces ``public_content_changed`` when the public could see the
    release before or after, and ``embargo_changed`` when a scheduled time
    was set or moved.
@@ -24,16 +25,19 @@ saved release; this module makes the usual ones (``organisations``,
 import json
 
 import reversion
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import router, transaction
+from django.db import IntegrityError, router, transaction
 from django.db.models import Max
 from django.utils import timezone
 from reversion.models import Revision, Version
 from reversion.revisions import _get_options as reversion_options
 from taggit.models import Tag
 
+from newsroom import permissions
 from newsroom.dates import format_site_time
 from newsroom.models import (
     Document,
@@ -46,6 +50,7 @@ from newsroom.models import (
     PressReleaseTransition,
     StaleRelease,
     WorkingCopy,
+    language_name,
 )
 from newsroom.text import normalise_instance, normalise_text
 
@@ -64,10 +69,27 @@ CONTENT_FIELDS = [
 ]
 PHOTO_FIELDS = ["image", "caption", "credit", "alt_text", "order"]
 PARTICIPANT_FIELDS = ["person_id", "office_id", "role", "order"]
+# What a translation follows: the fields readers read in the version's own words. A
+# change to any of them, or to what the versions share (``_shared_links``), puts the
+# versions translated from the release out of date; a status step changes none.
+TRANSLATED_FIELDS = [
+    "title",
+    "lead",
+    "body",
+    "dateline_place",
+    "dateline_date",
+    "correction_note",
+]
 
 
-def save_release(release, *, by, comment="", links=(), step=None, at=None, now=None):
+def save_release(
+    release, *, by, comment="", links=(), step=None, at=None, now=None, caught_up_with=None
+):
     """Write ``release`` as it stands, its ``links`` and an optional workflow ``step``.
+
+    ``caught_up_with`` is the content version of the release's original that the
+    person saving reviewed this version against (the admin form shows its changes):
+    the version is in step with its original again up to that content.
 
     Returns the saved release. Raises ``StaleRelease`` when someone saved
     it since this copy was loaded, and ``PermissionDenied`` or
@@ -83,6 +105,20 @@ def save_release(release, *, by, comment="", links=(), step=None, at=None, now=N
         if step is not None:
             transitions.check(release, step, by, comment=comment, at=at, now=now)
             recorded = transitions.apply(release, step, comment=comment, at=at, now=now)
+        if stored is not None:
+            release.content_version = stored.content_version + _text_changed(stored, release)
+            release.original_content_version = stored.original_content_version
+        if caught_up_with is not None and release.translated_from_id is not None:
+            release.original_content_version = caught_up_with
+        # What the versions share changes through links; only a release that has
+        # translations needs to know.
+        shared = None
+        if (
+            stored is not None
+            and links
+            and PressRelease.objects.filter(translated_from=release.pk).exists()
+        ):
+            shared = _shared_links(release)
         # A release scheduled ahead is not "updated" before it first appears.
         updated_at = max(now, release.publish_at) if release.is_scheduled(now=now) else now
         if release._state.adding:
@@ -90,6 +126,15 @@ def save_release(release, *, by, comment="", links=(), step=None, at=None, now=N
         release.save(by=by, now=updated_at)
         for link in links:
             link(release)
+        if (
+            shared is not None
+            and release.content_version == stored.content_version
+            and _shared_links(release) != shared
+        ):
+            release.content_version += 1
+            PressRelease.objects.filter(pk=release.pk).update(
+                content_version=release.content_version
+            )
         if step == "publish":
             transitions.check_publishable(release, at=at, now=now)
         if step is not None:
@@ -117,6 +162,26 @@ def save_release(release, *, by, comment="", links=(), step=None, at=None, now=N
         if due != was_due:
             announce(embargo_changed, release=release)
     return release
+
+
+def _text_changed(stored, release):
+    """Whether ``release`` differs from ``stored`` in what its translations follow."""
+    if all(getattr(stored, f) == getattr(release, f) for f in TRANSLATED_FIELDS):
+        return False
+    # Compare as the save will store it: normalised, the body sanitised.
+    normalise_instance(PressRelease, release)
+    return any(getattr(stored, f) != getattr(release, f) for f in TRANSLATED_FIELDS)
+
+
+def _shared_links(release):
+    """What the versions of a release share, as comparable values."""
+    return (
+        sorted(release.organisations.values_list("pk", flat=True)),
+        sorted(release.documents.values_list("pk", flat=True)),
+        sorted(release.tags.values_list("name", flat=True)),
+        list(release.participants.order_by("order", "pk").values_list(*PARTICIPANT_FIELDS)),
+        list(release.photos.order_by("order", "pk").values_list("image", "credit", "order")),
+    )
 
 
 def _lock(release):
@@ -171,6 +236,201 @@ def publish_working_copy(draft, by, *, comment="", at=None, now=None):
             save_release(live, by=by, comment=note, links=links, step="publish", at=at, now=now)
         draft.delete()
     return live
+
+
+# Versions in other languages ---------------------------------------------------
+
+
+def missing_languages(release):
+    """The site's languages the group of ``release`` has no version in, as (code, name)."""
+    taken = set(release.versions().values_list("language", flat=True))
+    return [(code, language_name(code)) for code, _name in settings.LANGUAGES if code not in taken]
+
+
+def translation_slug(original, language):
+    """The address of a new version: the original's, with the language, unique."""
+    base = f"{original.slug[: 200 - len(language) - 5]}-{language}"
+    slug, number = base, 2
+    while PressRelease.objects.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def add_translation(original, language, *, by, now=None):
+    """A new draft of ``original`` in ``language``, in its group; returns it.
+
+    The draft shares what the versions share: kind, dateline, organisations,
+    documents, topics, participants and photos (the files with their credits and
+    order). Its own words start empty for the translator to write: title, lead,
+    body, and the photos' captions and alternative texts. Its original is
+    ``original``, at its present content version.
+    """
+    if by is None or not by.has_perm(permissions.ADD_RELEASE):
+        raise PermissionDenied("You may not add releases.")
+    if original.replaces() is not None:
+        raise ValidationError(
+            "A draft restored from a revision is not translated: translate the live release.",
+            code="working_copy",
+        )
+    if language not in dict(missing_languages(original)):
+        raise ValidationError(
+            f"“{original}” already has a version in {language_name(language)}, or the site "
+            "has no such language.",
+            code="language",
+        )
+    release = PressRelease(
+        kind=original.kind,
+        title="",
+        slug=translation_slug(original, language),
+        dateline_place=original.dateline_place,
+        dateline_date=original.dateline_date,
+        language=language,
+        translation_group=original.translation_group,
+        translated_from=original,
+        original_content_version=original.content_version,
+        created_by=by,
+    )
+    photo_rows = [
+        {**row, "caption": "", "alt_text": ""} for row in original.photos.values(*PHOTO_FIELDS)
+    ]
+    links = [*content_links_of(original)[:4], photos(photo_rows)]
+    try:
+        return save_release(
+            release,
+            by=by,
+            comment=f"Translation of “{original}” into {language_name(language)} added.",
+            links=links,
+            now=now,
+        )
+    except IntegrityError:
+        # Someone added this language at the same moment.
+        raise ValidationError(
+            f"“{original}” already has a version in {language_name(language)}.",
+            code="language",
+        ) from None
+
+
+def version_label(release):
+    """How a message names one version of a group: The Russian version “…”."""
+    return f"The {language_name(release.language)} version “{release}”"
+
+
+def group_members(release, name, now=None):
+    """The versions of ``release``'s group, this one included, that step ``name`` applies to.
+
+    A group is published or scheduled together from the versions not yet public
+    (drafts, in review and scheduled), and withdrawn from those public or scheduled.
+    """
+    now = now or timezone.now()
+    sources = transitions.TRANSITIONS[name].sources
+    if release.pk is None:
+        versions = [release]
+    else:
+        versions = [release if v.pk == release.pk else v for v in release.versions()]
+    return [version for version in versions if version.workflow_state(now=now) in sources]
+
+
+GROUP_STEPS = ("publish", "withdraw")
+
+
+class GroupStepRefused(transitions.TransitionInvalid):
+    """A version of the group may not take the step, so none of them does."""
+
+
+def group_refusals(
+    release, name, by, *, comment="", at=None, now=None, organisations=None, own_content=True
+):
+    """Why step ``name`` may not be taken on the group of ``release``, one line per version.
+
+    Each version is checked as a single release is; ``organisations`` stands in for
+    the stored ones of ``release`` when a form changes them together with the step.
+    With ``own_content`` false, what ``release`` needs to be published is left to
+    the write, which checks it once its links are written.
+    """
+    now = now or timezone.now()
+    if name not in GROUP_STEPS:
+        return [f"“{name}” is not taken by a group of versions."]
+    members = group_members(release, name, now=now)
+    if not members:
+        return [f"No version of “{release}” can be {transitions.TRANSITIONS[name].past}."]
+    refusals = []
+    for member in members:
+        try:
+            transitions.check(member, name, by, comment=comment, at=at, now=now)
+            if name == "publish" and (own_content or member is not release):
+                transitions.check_publishable(
+                    member,
+                    at=at,
+                    now=now,
+                    organisations=organisations if member is release else None,
+                )
+        except (PermissionDenied, ValidationError) as error:
+            refusals.append(f"{version_label(member)}: {_text_of(error)}")
+    return refusals
+
+
+def take_group_step(
+    release, name, by, *, comment="", at=None, now=None, links=(), caught_up_with=None
+):
+    """Take ``name`` ("publish" or "withdraw") on every version of ``release``'s group.
+
+    The versions the step applies to (``group_members``) take it in one
+    transaction, each through ``take_step`` with the same comment and time, so a
+    scheduled group shares one embargo time and each version is checked, recorded
+    and announced as a single step. If any version may not take it, none does:
+    ``GroupStepRefused`` names each one and why. ``links`` are the form's links of
+    ``release``, saved with its own step or, when the step does not apply to it, alone.
+    Returns the versions that took the step.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        _lock(release)
+        if release.replaces() is not None:
+            raise GroupStepRefused(
+                "A draft restored from a revision is published on its own.", code="working_copy"
+            )
+        members = group_members(release, name, now=now)
+        refusals = group_refusals(
+            release, name, by, comment=comment, at=at, now=now, own_content=not links
+        )
+        if refusals:
+            raise GroupStepRefused(_refused(name, refusals), code="group")
+        done = []
+        if release not in members:
+            save_release(release, by=by, links=links, now=now, caught_up_with=caught_up_with)
+        for member in members:
+            try:
+                if member is release:
+                    save_release(
+                        release,
+                        by=by,
+                        comment=comment,
+                        links=links,
+                        step=name,
+                        at=at,
+                        now=now,
+                        caught_up_with=caught_up_with,
+                    )
+                else:
+                    member = take_step(member, name, by, comment=comment, at=at, now=now)
+            except (PermissionDenied, ValidationError) as error:
+                raise GroupStepRefused(
+                    _refused(name, [f"{version_label(member)}: {_text_of(error)}"]),
+                    code="group",
+                ) from error
+            done.append(member)
+    return done
+
+
+def _refused(name, refusals):
+    past = transitions.TRANSITIONS[name].past
+    return f"No version was {past}. " + " ".join(refusals)
+
+
+def _text_of(error):
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or "You may not do that."
 
 
 # Links: each takes the saved release and writes one kind of link. --------

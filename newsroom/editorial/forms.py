@@ -11,7 +11,7 @@ from django_prose_editor.fields import ProseEditorFormField
 from newsroom.models import PressRelease, ShareLink, StaleRelease
 from newsroom.sanitize import clean_body_html
 
-from . import transitions
+from . import editing, transitions
 from .revisions import (
     COMPARED,
     diff_snapshots,
@@ -78,6 +78,11 @@ class PressReleaseAdminForm(forms.ModelForm):
         "pasted styles are removed on saving.",
     )
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    # The content version of the original whose changes the form showed: saving the
+    # version brings it in step with that content.
+    original_version_seen = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1
+    )
     transition_comment = forms.CharField(
         label="Comment",
         required=False,
@@ -102,7 +107,6 @@ class PressReleaseAdminForm(forms.ModelForm):
             "dateline_place",
             "dateline_date",
             "language",
-            "translation_group",
             "correction_note",
             "organisations",
             "documents",
@@ -140,6 +144,27 @@ class PressReleaseAdminForm(forms.ModelForm):
         )
         if self.instance.pk is not None:
             self.fields["loaded_version"].initial = self.instance.version
+            original = self.instance.translated_from
+            if original is not None:
+                self.fields["original_version_seen"].initial = original.content_version
+        self._offer_missing_languages()
+
+    def _offer_missing_languages(self):
+        """A version's language is its own or one its group lacks: one version per language."""
+        if self.instance.pk is None or "language" not in self.fields:
+            return
+        taken = set(
+            self.instance.versions().exclude(pk=self.instance.pk).values_list("language", flat=True)
+        )
+        field = self.fields["language"]
+        field.choices = [(code, name) for code, name in field.choices if code not in taken]
+
+    @property
+    def requested_group_step(self):
+        """A step the editor asked to take on every version of the release together."""
+        if not self.is_bound or self.instance.pk is None:
+            return None
+        return self.data.get("_group") or None
 
     @property
     def requested_transition(self):
@@ -224,6 +249,9 @@ class PressReleaseAdminForm(forms.ModelForm):
                 setattr(self.instance, name, getattr(stored, name))
 
     def _check_transition(self):
+        if self.requested_group_step:
+            self._check_group_step()
+            return
         name = self.requested_transition
         if name is None:
             return
@@ -246,6 +274,40 @@ class PressReleaseAdminForm(forms.ModelForm):
         except ValidationError as error:
             field = "transition_comment" if error.code == "comment" else None
             self.add_error(field, error.messages)
+
+    def _check_group_step(self):
+        name = self.requested_group_step
+        user = self.request.user if self.request else None
+        comment = self.cleaned_data.get("transition_comment", "")
+        transition = transitions.TRANSITIONS.get(name)
+        if transition is not None and transition.comment_required and not comment.strip():
+            self.add_error("transition_comment", transition.comment_required)
+            return
+        refusals = editing.group_refusals(
+            self.instance,
+            name,
+            user,
+            comment=comment,
+            at=self.cleaned_data.get("schedule_at") if name == "publish" else None,
+            organisations=self.cleaned_data.get("organisations"),
+        )
+        if refusals:
+            past = transition.past if transition else "changed"
+            self.add_error(None, [f"No version was {past}.", *refusals])
+
+
+class AddTranslationForm(forms.Form):
+    """The language of a new version: only those the release's group lacks."""
+
+    language = forms.ChoiceField(
+        help_text="The new version starts as a draft with the dateline, organisations, "
+        "documents, topics, participants and photos of this one; its title, lead, text and "
+        "photo captions are for you to write."
+    )
+
+    def __init__(self, *args, release, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = editing.missing_languages(release)
 
 
 class ShareLinkForm(forms.ModelForm):

@@ -18,7 +18,15 @@ from django.utils.text import slugify
 from reversion.models import Version
 from taggit.models import Tag
 
-from newsroom.models import Office, Organisation, Participant, Person, Photo, PressRelease
+from newsroom.models import (
+    Office,
+    Organisation,
+    Participant,
+    Person,
+    Photo,
+    PressRelease,
+    language_name,
+)
 
 from . import editing, transitions
 
@@ -238,3 +246,60 @@ def _surviving_participants(rows):
 def _draft_slug(slug):
     suffix = f"-draft-{uuid.uuid4().hex[:8]}"
     return slugify(slug)[: 200 - len(suffix)] + suffix
+
+
+@dataclass
+class OriginalChanges:
+    """What changed in a version's original since the version was last saved against it."""
+
+    original: object
+    language: str  # the original's, by name
+    since: object  # when the original held the content the version follows, if known
+    diffs: list  # the changed fields, as ``FieldDiff``
+
+
+# Beyond the compared snapshot, what a translation follows and readers see.
+FOLLOWED_FIELDS = [
+    ("dateline_place", "Dateline place"),
+    ("dateline_date", "Dateline date"),
+    ("correction_note", "Correction note"),
+]
+
+
+def original_changes(release, *, search=100):
+    """``OriginalChanges`` for a version whose original changed, else ``None``.
+
+    The original's revisions record its content version, so the newest revision
+    at or below the one the version caught up with is the content it follows; the
+    diff runs from there to the original as it stands. An original older than its
+    revisions kept shows as changed with no diff.
+    """
+    if not release.is_out_of_date():
+        return None
+    original = release.translated_from
+    seen = release.original_content_version or 0
+    follows = next(
+        (
+            version
+            for version in release_versions(original)[:search]
+            if version.field_dict.get("content_version", 1) <= seen
+        ),
+        None,
+    )
+    if follows is None:
+        return OriginalChanges(
+            original=original, language=language_name(original.language), since=None, diffs=[]
+        )
+    diffs = diff_snapshots(snapshot_of_version(follows), snapshot_of_release(original))
+    fields = follows.field_dict
+    for name, label in FOLLOWED_FIELDS:
+        old, new = fields.get(name), getattr(original, name)
+        if old != new:
+            lines = [("removed", str(old or "")), ("added", str(new or ""))]
+            diffs.append(FieldDiff(label, lines))
+    return OriginalChanges(
+        original=original,
+        language=language_name(original.language),
+        since=follows.revision.date_created,
+        diffs=[diff for diff in diffs if diff.changed],
+    )

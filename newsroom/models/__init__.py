@@ -23,6 +23,7 @@ from .releases import (
     PressReleaseQuerySet,
     PublicRecordProtected,
     StaleRelease,
+    language_name,
 )
 
 __all__ = [
@@ -43,4 +44,5 @@ __all__ = [
     "StaleRelease",
     "WorkingCopy",
     "format_partial_date",
+    "language_name",
 ]

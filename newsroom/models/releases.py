@@ -10,9 +10,10 @@ import uuid
 
 import reversion
 from django.conf import settings
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,11 @@ from .reference import Document, Office, Organisation, Person
 
 # Beyond this span of dateline years, one pass over the releases is cheaper than a probe a year.
 MAX_PROBED_YEARS = 200
+
+
+def language_name(code):
+    """The English name of a language of the site, as staff read it: "Russian"."""
+    return LANG_INFO.get(code, {}).get("name", code)
 
 
 class PressReleaseQuerySet(models.QuerySet):
@@ -55,6 +61,13 @@ class PressReleaseQuerySet(models.QuerySet):
         """Releases that are public or were public before: the public record."""
         public = self.model.objects.public(now=now).values("pk")
         return self.filter(Q(public_at__isnull=False) | Q(pk__in=public))
+
+    def out_of_date(self):
+        """Versions whose original's content changed since they were last saved against it."""
+        return self.filter(
+            translated_from__isnull=False,
+            translated_from__content_version__gt=F("original_content_version"),
+        )
 
     def delete(self):
         if self.ever_public().exists():
@@ -197,7 +210,30 @@ class PressRelease(models.Model):
     translation_group = models.UUIDField(
         default=uuid.uuid4,
         db_index=True,
-        help_text="Releases sharing this value are versions of one release in other languages.",
+        editable=False,
+        help_text="Releases sharing this value are versions of one release in other languages; "
+        "set when a translation is added.",
+    )
+    translated_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        help_text="The version this one was translated from: its original.",
+    )
+    content_version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised when what a translation follows changes: the text readers read, "
+        "the dateline, or what the versions share; never by a status step.",
+    )
+    original_content_version = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The original's content version this translation was last saved against.",
     )
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
@@ -280,7 +316,8 @@ class PressRelease(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        # A translation starts without a title until its translator writes one.
+        return self.title or f"Untitled {language_name(self.language)} version"
 
     def save(self, *args, by=None, now=None, **kwargs):
         """Save, refusing to overwrite a newer version someone else stored.
@@ -398,6 +435,19 @@ class PressRelease(models.Model):
 
         version = Version.objects.get_for_object(self).select_related("revision__user").first()
         return version.revision.user if version else None
+
+    def versions(self):
+        """Every version of this release in its group, this one included, by language."""
+        return PressRelease.objects.filter(translation_group=self.translation_group).order_by(
+            "language", "pk"
+        )
+
+    def is_out_of_date(self):
+        """Whether the original changed since this version was last saved against it."""
+        original = self.translated_from
+        return original is not None and original.content_version > (
+            self.original_content_version or 0
+        )
 
     def replaces(self):
         """The live release this draft was restored for, if it is such a draft."""
