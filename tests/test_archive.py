@@ -31,11 +31,17 @@ from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from reversion.models import Revision, Version
-from taggit.models import Tag, TaggedItem
 
 from newsroom import backups
 from newsroom.backups import ArchiveError, archived_parts, export_archive, import_archive
-from newsroom.models import Person, PressRelease, PressReleaseTransition, ShareLink
+from newsroom.models import (
+    Person,
+    PressRelease,
+    PressReleaseTransition,
+    ShareLink,
+    TaggedTopic,
+    Topic,
+)
 from newsroom.site.search import FTS_TABLE
 
 from .archive_site import PASSWORD, make_history, page_digests, public_urls, search_hits, store
@@ -191,7 +197,7 @@ def test_round_trip_restores_records_files_accounts_and_pages(demo, media, tmp_p
     assert stored_files(media) == files
     assert page_digests(english) == pages
     assert search_hits() == hits and hits["встреча"] == ["translation-ru"]
-    assert TaggedItem.objects.filter(content_type=ContentType.objects.get_for_model(PressRelease))
+    assert TaggedTopic.objects.exists()
     editor = get_user_model().objects.get(username="archive-editor")
     assert editor.check_password(PASSWORD) and editor.is_staff
     assert editor.has_perm("newsroom.publish_pressrelease")
@@ -203,8 +209,8 @@ def test_round_trip_restores_records_files_accounts_and_pages(demo, media, tmp_p
     release = PressRelease.objects.get(slug="sample-release-in-review")
     release.submit(editor)
     assert PressReleaseTransition.objects.latest("pk").release == release
-    assert Tag.objects.create(name="after the restore").pk > max(
-        row["pk"] for row in before["taggit.tag"]
+    assert Topic.objects.create(name="after the restore").pk > max(
+        row["pk"] for row in before["newsroom.topic"]
     )
 
 
@@ -243,7 +249,7 @@ def test_missing_media_file_is_reported_and_the_rest_archived(demo, media, tmp_p
 
 
 def test_export_memory_does_not_grow_with_the_number_of_releases(db, tmp_path):
-    tag = Tag.objects.create(name="generated", slug="generated")
+    tag = Topic.objects.create(name="generated", slug="generated")
     release_type = ContentType.objects.get_for_model(PressRelease)
     body = "<p>" + "A sentence of a generated release. " * 60 + "</p>"
 
@@ -255,9 +261,7 @@ def test_export_memory_does_not_grow_with_the_number_of_releases(db, tmp_path):
             )
             for n in numbers
         )
-        TaggedItem.objects.bulk_create(
-            TaggedItem(tag=tag, content_type=release_type, object_id=r.pk) for r in releases
-        )
+        TaggedTopic.objects.bulk_create(TaggedTopic(tag=tag, content_object=r) for r in releases)
         PressReleaseTransition.objects.bulk_create(
             PressReleaseTransition(release=r, from_status="draft", to_status="in_review")
             for r in releases
@@ -408,7 +412,7 @@ def test_same_file_already_in_the_media_storage_is_kept(archive):
 def test_check_only_reads_and_writes_nothing(archive):
     counts = row_counts()
     summary = import_archive(archive, check_only=True)
-    assert summary.counts["newsroom.pressrelease"] == 5
+    assert summary.counts["newsroom.pressrelease"] == 7
     assert row_counts() == counts
     assert not Path(backups.default_storage.location).exists()
 
