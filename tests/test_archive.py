@@ -607,9 +607,20 @@ def test_sqlite_to_postgresql_and_back_serves_the_same_site(postgres_database, t
         assert pages[url][0] == 200, url
     assert answers["source"]["search"]["встреча"] == ["translation-ru"]
     for name in ("postgres", "target"):
-        differing = [url for url in pages if answers[name]["pages"].get(url) != pages[url]]
+        # Each database ranks search results with its own function (bm25 on SQLite,
+        # ts_rank on PostgreSQL), so on PostgreSQL releases whose texts match alike may
+        # come in another order: there the same results are found, in any order.
+        same_ranking = name == "target"
+        differing = [
+            url
+            for url in pages
+            if answers[name]["pages"].get(url) != pages[url] and (same_ranking or "q=" not in url)
+        ]
         assert differing == [], f"{name} answers differently"
-        assert answers[name]["search"] == answers["source"]["search"]
+        found = {query: sorted(slugs) for query, slugs in answers[name]["search"].items()}
+        assert found == {q: sorted(slugs) for q, slugs in answers["source"]["search"].items()}
+        if same_ranking:
+            assert answers[name]["search"] == answers["source"]["search"]
         assert stored_files(media[name]) == stored_files(media["source"])
     # New rows on PostgreSQL take ids after the restored ones: its sequences were reset.
     run(str(HELPER), "edit", database=postgres_database, media_root=media["postgres"])

@@ -25,7 +25,8 @@ def move_tags_to_topics(apps, schema_editor):
     Topic = apps.get_model("newsroom", "Topic")
     TaggedTopic = apps.get_model("newsroom", "TaggedTopic")
     items = release_tags(apps)
-    tags = Tag.objects.filter(pk__in=items.values("tag_id")).order_by("pk")
+    # Every tag was a topic, also one no release carries yet.
+    tags = Tag.objects.order_by("pk")
     topics = {tag.pk: Topic.objects.create(name=tag.name, slug=tag.slug) for tag in tags.iterator()}
     # A generic key outlives its release; only rows of releases that exist are moved.
     releases = apps.get_model("newsroom", "PressRelease").objects.values("pk")
@@ -40,7 +41,7 @@ def move_tags_to_topics(apps, schema_editor):
         ignore_conflicts=True,
     )
     items.delete()
-    # A tag nothing else is filed under was only the releases': it now lives on as a topic.
+    # A tag nothing else is filed under now lives on only as a topic.
     Tag.objects.filter(taggit_taggeditem_items__isnull=True).delete()
 
 
