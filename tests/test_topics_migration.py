@@ -20,7 +20,8 @@ def previous():
     return next(dependency for dependency in migration.dependencies if dependency[0] == "newsroom")
 
 
-@pytest.mark.django_db(transaction=True)
+# Serialised rollback: the tests after this one find the database as it was.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_release_tags_become_topics_with_their_slugs_and_back():
     apps = migrate(previous())
     ContentType = apps.get_model("contenttypes", "ContentType")
