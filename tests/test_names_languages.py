@@ -288,3 +288,19 @@ def test_topics_are_the_projects_own_and_keep_their_names_in_each_language(demo)
     topic.name_zh_hans = ""
     with translation.override("zh-hans"):
         assert topic.local_name == "drug trafficking"
+
+
+def test_a_changed_translation_shows_at_once_on_cached_pages(client, demo):
+    assert "борьба с терроризмом" in page(client, "/ru/topics/counterterrorism/")
+    topic = Topic.objects.get(slug="counterterrorism")
+    topic.name_ru = "противодействие терроризму"
+    topic.save()
+    assert heading(page(client, "/ru/topics/counterterrorism/")) == "противодействие терроризму"
+    assert f">{SCO_ZH}</a>" in page(client, "/zh-hans/organisations/")
+    sco = Organisation.objects.get(slug="sco")
+    sco.name_zh_hans = ""
+    sco.save()
+    assert heading(page(client, "/zh-hans/organisations/sco/")).startswith(
+        "Shanghai Cooperation Organisation"
+    )
+    assert f">{SCO_ZH}</a>" not in page(client, "/zh-hans/organisations/")
