@@ -7,6 +7,11 @@ source documents state. The releases come from the documents through the
 importer, exactly as ``import_documents`` makes them; the curated extras an
 editor would add (slug, kind, topics, documents, publication) are applied on
 top. Sample releases say in their titles and text that they are samples.
+
+Names in Russian and Chinese are the organisations' own where they are sure;
+where not, they are left empty and the site shows the English. The seed
+release's Russian and Chinese versions are sample translations of its title and
+lead, and say so; their text stays in English with a note.
 """
 
 import datetime
@@ -29,6 +34,7 @@ from .models import (
     OrganisationRelation,
     Person,
     PressRelease,
+    Topic,
 )
 
 DOCUMENTS_DIR = Path(settings.BASE_DIR) / "fixtures" / "documents"
@@ -54,6 +60,47 @@ ORGANISATIONS = [
     ),
     ("cis-executive-committee", "CIS Executive Committee", "", "body", "cis"),
 ]
+
+# The official names in Russian and Chinese, by organisation; what is not here shows in English.
+ORGANISATION_NAMES = {
+    "sco": {
+        "name_ru": "Шанхайская организация сотрудничества",
+        "short_name_ru": "ШОС",
+        "name_zh_hans": "上海合作组织",
+        "short_name_zh_hans": "上合组织",
+    },
+    "cis": {
+        "name_ru": "Содружество Независимых Государств",
+        "short_name_ru": "СНГ",
+        "name_zh_hans": "独立国家联合体",
+        "short_name_zh_hans": "独联体",
+    },
+    "csto": {
+        "name_ru": "Организация Договора о коллективной безопасности",
+        "short_name_ru": "ОДКБ",
+        "name_zh_hans": "集体安全条约组织",
+    },
+    "united-nations": {
+        "name_ru": "Организация Объединённых Наций",
+        "short_name_ru": "ООН",
+        "name_zh_hans": "联合国",
+    },
+    "csto-secretariat": {"name_ru": "Секретариат ОДКБ"},
+    "cis-anti-terrorism-centre": {
+        "name_ru": "Антитеррористический центр государств — участников Содружества "
+        "Независимых Государств",
+        "short_name_ru": "АТЦ СНГ",
+    },
+    "sco-regional-anti-terrorist-structure": {
+        "name_ru": "Региональная антитеррористическая структура ШОС",
+        "short_name_ru": "РАТС ШОС",
+        "name_zh_hans": "上海合作组织地区反恐怖机构",
+    },
+    "cis-executive-committee": {
+        "name_ru": "Исполнительный комитет Содружества Независимых Государств",
+        "short_name_ru": "Исполком СНГ",
+    },
+}
 
 DOCUMENTS = [
     {
@@ -133,16 +180,17 @@ RELATIONS = [
 ]
 
 OFFICES = [
-    # organisation, slug, title
-    ("sco", "secretary-general", "Secretary-General"),
-    ("cis", "chairman-of-the-executive-committee-executive-secretary", "Chairman of the Executive Committee — Executive Secretary"),
-    ("csto", "secretary-general", "Secretary-General"),
+    # organisation, slug, title, in Russian and Chinese ("" shows the English)
+    ("sco", "secretary-general", "Secretary-General", "Генеральный секретарь", "秘书长"),
+    ("cis", "chairman-of-the-executive-committee-executive-secretary", "Chairman of the Executive Committee — Executive Secretary",
+     "Председатель Исполнительного комитета — Исполнительный секретарь", ""),
+    ("csto", "secretary-general", "Secretary-General", "Генеральный секретарь", "秘书长"),
 ]  # fmt: skip
 
 PEOPLE = [
-    # slug, name, office (organisation, slug)
-    ("sergei-lebedev", "Sergei Lebedev", ("cis", "chairman-of-the-executive-committee-executive-secretary")),
-    ("yury-khachaturov", "Yury Khachaturov", ("csto", "secretary-general")),
+    # slug, name, name in Russian, office (organisation, slug)
+    ("sergei-lebedev", "Sergei Lebedev", "Сергей Лебедев", ("cis", "chairman-of-the-executive-committee-executive-secretary")),
+    ("yury-khachaturov", "Yury Khachaturov", "Юрий Хачатуров", ("csto", "secretary-general")),
 ]  # fmt: skip
 
 SEED_TAGS = [
@@ -153,6 +201,39 @@ SEED_TAGS = [
     "trade and economic cooperation",
     "cultural and humanitarian cooperation",
 ]
+# The topics' names in Russian and Chinese.
+TOPIC_NAMES = {
+    "counterterrorism": ("борьба с терроризмом", "反恐"),
+    "youth": ("молодёжь", "青年"),
+    "drug trafficking": ("незаконный оборот наркотиков", "毒品贩运"),
+    "security": ("безопасность", "安全"),
+    "trade and economic cooperation": ("торгово-экономическое сотрудничество", "经贸合作"),
+    "cultural and humanitarian cooperation": ("культурно-гуманитарное сотрудничество", "人文合作"),
+    "sample": ("пример", "示例"),
+}
+
+# The seed release in Russian and Chinese: its title and lead translated, labelled as
+# sample translations; the text stays in English, after a note that says so.
+SEED_TRANSLATIONS = {
+    "ru": {
+        "title": "Генеральный секретарь ШОС встретился с высшими административными "
+        "должностными лицами СНГ и ОДКБ в Циндао",
+        "lead": "9 июня 2018 года в Циндао Генеральный секретарь ШОС председательствовал на "
+        "встрече в регулярном формате с высшими административными должностными лицами СНГ, "
+        "ОДКБ и ШОС. (Образец перевода для демонстрационных данных: переведены только "
+        "заголовок и этот абзац.)",
+        "note": "Образец перевода для демонстрационных данных. Полный текст пресс-релиза "
+        "приводится ниже на английском языке.",
+        "dateline_place": "Циндао",
+    },
+    "zh-hans": {
+        "title": "上合组织秘书长在青岛会见独联体和集体安全条约组织最高行政官员",
+        "lead": "2018年6月9日，上合组织秘书长在青岛主持召开独联体、集体安全条约组织和上合组织"
+        "最高行政官员例行会晤。（演示数据的翻译样例：仅翻译了标题和本段。）",
+        "note": "演示数据的翻译样例。新闻稿全文以英文原文列于下方。",
+        "dateline_place": "青岛",
+    },
+}
 
 
 # What editors added to the imported drafts, by document file name.
@@ -231,6 +312,7 @@ def build_reference_data():
             short_name=short_name,
             kind=kind,
             parent=organisations.get(parent_slug),
+            **ORGANISATION_NAMES.get(slug, {}),
         )
     documents = {}
     for spec in DOCUMENTS:
@@ -249,13 +331,17 @@ def build_reference_data():
             basis=documents[basis],
         )
     offices = {}
-    for organisation, slug, title in OFFICES:
+    for organisation, slug, title, title_ru, title_zh_hans in OFFICES:
         offices[(organisation, slug)] = Office.objects.create(
-            organisation=organisations[organisation], slug=slug, title=title
+            organisation=organisations[organisation],
+            slug=slug,
+            title=title,
+            title_ru=title_ru,
+            title_zh_hans=title_zh_hans,
         )
     people = {}
-    for slug, name, office_key in PEOPLE:
-        person = Person.objects.create(slug=slug, name=name)
+    for slug, name, name_ru, office_key in PEOPLE:
+        person = Person.objects.create(slug=slug, name=name, name_ru=name_ru)
         # The source names them in these offices; it gives no term dates.
         Appointment.objects.create(person=person, office=offices[office_key])
         people[slug] = person
@@ -307,6 +393,38 @@ def apply_curation(release, spec, documents, editor):
         release.publish(editor, now=published_at)
 
 
+def name_topics():
+    for topic in Topic.objects.filter(name__in=TOPIC_NAMES):
+        topic.name_ru, topic.name_zh_hans = TOPIC_NAMES[topic.name]
+        topic.save()
+
+
+def build_seed_translations(seed, editor, published_at):
+    """The seed release's sample translations, in its group, published with it."""
+    for language, spec in SEED_TRANSLATIONS.items():
+        release = PressRelease(
+            kind=seed.kind,
+            title=spec["title"],
+            slug=f"{seed.slug}-{language}",
+            lead=spec["lead"],
+            body=f"<p><em>{spec['note']}</em></p>{seed.body}",
+            dateline_place=spec["dateline_place"],
+            dateline_date=seed.dateline_date,
+            language=language,
+            translation_group=seed.translation_group,
+            created_at=published_at,
+        )
+        editing.save_release(
+            release,
+            by=editor,
+            comment="Sample translation of the title and lead.",
+            links=editing.content_links_of(seed),
+            now=published_at,
+        )
+        release.submit(editor, now=published_at)
+        release.publish(editor, now=published_at)
+
+
 def build_samples(organisations, editor):
     for spec in SAMPLES:
         release = PressRelease(
@@ -341,5 +459,8 @@ def build_demo():
         if name not in releases:
             raise DemoBuildError(f"The curated document {name} is missing from {DOCUMENTS_DIR}.")
         apply_curation(releases[name], spec, documents, editor)
+    seed = releases[SEED_DOCUMENT]
+    build_seed_translations(seed, editor, CURATED_RELEASES[SEED_DOCUMENT]["published_at"])
     build_samples(organisations, editor)
+    name_topics()
     editor.delete()

@@ -23,12 +23,11 @@ CONTRIBUTOR_PERMISSIONS = {
         "add_photo", "change_photo", "delete_photo", "view_photo",
         "view_organisation", "view_organisationrelation", "view_document", "view_person",
         "view_office", "view_appointment", "view_pressreleasetransition",
+        "add_topic", "view_topic",
     ],
-    "taggit": ["add_tag", "view_tag"],
 }  # fmt: skip
 EDITOR_PERMISSIONS = {
     "newsroom": None,  # all of them
-    "taggit": None,
     # Editors unlock colleagues locked out after failed sign-ins.
     "axes": ["view_accessattempt", "delete_accessattempt", "view_accessfailurelog"],
 }

@@ -1,7 +1,7 @@
 """Text as the newsroom stores it: no control characters, NFC Unicode, clean bodies, web links.
 
 One ``pre_save`` receiver covers every text field (CharField and TextField, so
-also slugs and URLs) of the newsroom's models and of taggit's ``Tag``. It runs
+also slugs and URLs) of the newsroom's models, topics included. It runs
 on every path that saves through the ORM: the admin, the importer, the shell
 and fixtures, which ``loaddata`` saves with ``raw=True`` past ``Model.save()``.
 ``QuerySet.update()`` and ``bulk_create()`` do not send the signal; the code
@@ -120,9 +120,7 @@ def normalise_instance(sender, instance, raw=False, **kwargs):
 
 
 def connect():
-    from taggit.models import Tag
-
-    for model in [*apps.get_app_config("newsroom").get_models(), Tag]:
+    for model in apps.get_app_config("newsroom").get_models():
         pre_save.connect(
             normalise_instance, sender=model, dispatch_uid=f"newsroom-text-{model._meta.label}"
         )

@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import sys
+import uuid
 import warnings
 from pathlib import Path
 
@@ -122,7 +123,8 @@ def make_history():
     fresh("sample-draft-release").publish(editor)
     fresh("sample-scheduled-release").publish(editor, at=FAR_AHEAD)
 
-    # Releases in Russian and Chinese, one translating the main release.
+    # Releases in Russian and Chinese of their own (the demo already translates the main one).
+    group = uuid.uuid4()
     for language, title, body in [
         ("ru", "Встреча генеральных секретарей", "<p>Встреча прошла в Циндао.</p>"),
         ("zh-hans", "秘书长会见独联体和集安组织官员", "<p>双方讨论了合作。</p>"),
@@ -135,7 +137,7 @@ def make_history():
             dateline_place="Qingdao",
             dateline_date=datetime.date(2018, 6, 9),
             language=language,
-            translation_group=fresh(main).translation_group,
+            translation_group=group,
             created_by=editor,
         )
         editing.save_release(translated, by=editor, links=[editing.organisations([sco])])
@@ -153,20 +155,17 @@ def make_history():
 def edit_after_restore():
     """New rows in the tables a restore filled: they must get ids of their own."""
     from django.contrib.auth import get_user_model
-    from taggit.models import Tag
 
-    from newsroom.models import PressRelease
+    from newsroom.models import PressRelease, Topic
 
     editor = get_user_model().objects.get(username="archive-editor")
     PressRelease.objects.get(slug="sample-release-in-review").submit(editor)
-    Tag.objects.create(name="after the restore")
+    Topic.objects.create(name="after the restore")
 
 
 def public_urls():
     """Every public address the data gives, in each language."""
-    from taggit.models import Tag
-
-    from newsroom.models import Document, Organisation, Person, PressRelease
+    from newsroom.models import Document, Organisation, Person, PressRelease, Topic
 
     releases = PressRelease.objects.order_by("pk")
     public = PressRelease.objects.public()
@@ -188,7 +187,7 @@ def public_urls():
         paths.append(f"/people/{slug}/")
     for slug in Document.objects.order_by("pk").values_list("slug", flat=True):
         paths.append(f"/documents/{slug}/")
-    for slug in Tag.objects.order_by("pk").values_list("slug", flat=True):
+    for slug in Topic.objects.order_by("pk").values_list("slug", flat=True):
         paths += [f"/topics/{slug}/", f"/feeds/topics/{slug}.rss", f"/feeds/topics/{slug}.atom"]
         filters += [f"/news/?topic={slug}", f"/api/releases/?topic={slug}"]
     for query in SEARCHES:

@@ -31,11 +31,17 @@ from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from reversion.models import Revision, Version
-from taggit.models import Tag, TaggedItem
 
 from newsroom import backups
 from newsroom.backups import ArchiveError, archived_parts, export_archive, import_archive
-from newsroom.models import Person, PressRelease, PressReleaseTransition, ShareLink
+from newsroom.models import (
+    Person,
+    PressRelease,
+    PressReleaseTransition,
+    ShareLink,
+    TaggedTopic,
+    Topic,
+)
 from newsroom.site.search import FTS_TABLE
 
 from .archive_site import PASSWORD, make_history, page_digests, public_urls, search_hits, store
@@ -191,7 +197,7 @@ def test_round_trip_restores_records_files_accounts_and_pages(demo, media, tmp_p
     assert stored_files(media) == files
     assert page_digests(english) == pages
     assert search_hits() == hits and hits["встреча"] == ["translation-ru"]
-    assert TaggedItem.objects.filter(content_type=ContentType.objects.get_for_model(PressRelease))
+    assert TaggedTopic.objects.exists()
     editor = get_user_model().objects.get(username="archive-editor")
     assert editor.check_password(PASSWORD) and editor.is_staff
     assert editor.has_perm("newsroom.publish_pressrelease")
@@ -203,8 +209,8 @@ def test_round_trip_restores_records_files_accounts_and_pages(demo, media, tmp_p
     release = PressRelease.objects.get(slug="sample-release-in-review")
     release.submit(editor)
     assert PressReleaseTransition.objects.latest("pk").release == release
-    assert Tag.objects.create(name="after the restore").pk > max(
-        row["pk"] for row in before["taggit.tag"]
+    assert Topic.objects.create(name="after the restore").pk > max(
+        row["pk"] for row in before["newsroom.topic"]
     )
 
 
@@ -243,7 +249,7 @@ def test_missing_media_file_is_reported_and_the_rest_archived(demo, media, tmp_p
 
 
 def test_export_memory_does_not_grow_with_the_number_of_releases(db, tmp_path):
-    tag = Tag.objects.create(name="generated", slug="generated")
+    tag = Topic.objects.create(name="generated", slug="generated")
     release_type = ContentType.objects.get_for_model(PressRelease)
     body = "<p>" + "A sentence of a generated release. " * 60 + "</p>"
 
@@ -255,9 +261,7 @@ def test_export_memory_does_not_grow_with_the_number_of_releases(db, tmp_path):
             )
             for n in numbers
         )
-        TaggedItem.objects.bulk_create(
-            TaggedItem(tag=tag, content_type=release_type, object_id=r.pk) for r in releases
-        )
+        TaggedTopic.objects.bulk_create(TaggedTopic(tag=tag, content_object=r) for r in releases)
         PressReleaseTransition.objects.bulk_create(
             PressReleaseTransition(release=r, from_status="draft", to_status="in_review")
             for r in releases
@@ -408,7 +412,7 @@ def test_same_file_already_in_the_media_storage_is_kept(archive):
 def test_check_only_reads_and_writes_nothing(archive):
     counts = row_counts()
     summary = import_archive(archive, check_only=True)
-    assert summary.counts["newsroom.pressrelease"] == 5
+    assert summary.counts["newsroom.pressrelease"] == 7
     assert row_counts() == counts
     assert not Path(backups.default_storage.location).exists()
 
@@ -603,9 +607,20 @@ def test_sqlite_to_postgresql_and_back_serves_the_same_site(postgres_database, t
         assert pages[url][0] == 200, url
     assert answers["source"]["search"]["встреча"] == ["translation-ru"]
     for name in ("postgres", "target"):
-        differing = [url for url in pages if answers[name]["pages"].get(url) != pages[url]]
+        # Each database ranks search results with its own function (bm25 on SQLite,
+        # ts_rank on PostgreSQL), so on PostgreSQL releases whose texts match alike may
+        # come in another order: there the same results are found, in any order.
+        same_ranking = name == "target"
+        differing = [
+            url
+            for url in pages
+            if answers[name]["pages"].get(url) != pages[url] and (same_ranking or "q=" not in url)
+        ]
         assert differing == [], f"{name} answers differently"
-        assert answers[name]["search"] == answers["source"]["search"]
+        found = {query: sorted(slugs) for query, slugs in answers[name]["search"].items()}
+        assert found == {q: sorted(slugs) for q, slugs in answers["source"]["search"].items()}
+        if same_ranking:
+            assert answers[name]["search"] == answers["source"]["search"]
         assert stored_files(media[name]) == stored_files(media["source"])
     # New rows on PostgreSQL take ids after the restored ones: its sequences were reset.
     run(str(HELPER), "edit", database=postgres_database, media_root=media["postgres"])

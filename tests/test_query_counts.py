@@ -6,9 +6,8 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from taggit.models import Tag, TaggedItem
 
-from newsroom.models import Participant, Photo, PressRelease
+from newsroom.models import Participant, Photo, PressRelease, TaggedTopic, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +56,7 @@ PAGES = [
 def add_releases(public_world, make_release, count, start):
     """``count`` more public releases linked like the first, inserted in bulk."""
     first = PressRelease.objects.order_by("pk").first()
-    shared_tag = Tag.objects.get(slug="shared-topic")
+    shared_tag = Topic.objects.get(slug="shared-topic")
     releases = PressRelease.objects.bulk_create(
         PressRelease(
             title=f"Release {number}",
@@ -75,8 +74,8 @@ def add_releases(public_world, make_release, count, start):
     for release in releases:
         release.organisations.add(public_world.organisation)
         release.documents.add(public_world.document)
-    TaggedItem.objects.bulk_create(
-        TaggedItem(content_object=release, tag=shared_tag) for release in releases
+    TaggedTopic.objects.bulk_create(
+        TaggedTopic(content_object=release, tag=shared_tag) for release in releases
     )
     Participant.objects.bulk_create(
         item

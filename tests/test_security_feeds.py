@@ -6,9 +6,8 @@ import xml.etree.ElementTree as ET
 import feedparser
 import html5lib
 import pytest
-from taggit.models import Tag
 
-from newsroom.models import PressRelease
+from newsroom.models import PressRelease, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +88,7 @@ def test_scoped_feed_titles_escape_the_names_they_carry(client, hostile, extensi
         assert text_of(title) == f"Press office: {ORGANISATION}"
     else:
         assert title == f"Press office: {ORGANISATION}"
-    topic = Tag.objects.get(name="<i>topic</i>")
+    topic = Topic.objects.get(name="<i>topic</i>")
     assert client.get(f"/feeds/topics/{topic.slug}.{extension}").status_code == 200
 
 
@@ -157,7 +156,7 @@ def test_control_characters_written_past_save_never_break_a_surface(
         correction_note=f"Note {controls} end",
         dateline_place=f"Place {controls}",
     )
-    Tag.objects.filter(name="shared topic").update(name=f"shared {controls}")
+    Topic.objects.filter(name="shared topic").update(name=f"shared {controls}")
     public_world.organisation.__class__.objects.update(name=f"Organisation {controls}")
     assert_every_surface_answers(client, release)
     atom = client.get("/feeds/news.atom").content.decode()

@@ -35,7 +35,6 @@ from django.db.models import Max
 from django.utils import timezone
 from reversion.models import Revision, Version
 from reversion.revisions import _get_options as reversion_options
-from taggit.models import Tag
 
 from newsroom import permissions
 from newsroom.dates import format_site_time
@@ -49,6 +48,8 @@ from newsroom.models import (
     PressRelease,
     PressReleaseTransition,
     StaleRelease,
+    TaggedTopic,
+    Topic,
     WorkingCopy,
     language_name,
 )
@@ -602,10 +603,8 @@ def create_releases_in_bulk(rows, *, by, now=None, comment="Created in bulk."):
                 for release, linked in zip(releases, links, strict=True)
                 for record in linked[name]
             )
-        tagged_item = PressRelease._meta.get_field("tags").through
-        release_type = ContentType.objects.db_manager(using).get_for_model(PressRelease)
-        tagged_item.objects.bulk_create(
-            tagged_item(content_type=release_type, object_id=release.pk, tag=tag)
+        TaggedTopic.objects.bulk_create(
+            TaggedTopic(content_object=release, tag=tag)
             for release, linked in zip(releases, links, strict=True)
             for tag in linked["tags"]
         )
@@ -669,9 +668,9 @@ def _tags_named(names):
     for name in names:
         name = normalise_text(name).strip()
         if name and _tag_key(name) not in tags:
-            tags[_tag_key(name)] = Tag.objects.filter(
+            tags[_tag_key(name)] = Topic.objects.filter(
                 name__iexact=name
-            ).first() or Tag.objects.create(name=name)
+            ).first() or Topic.objects.create(name=name)
     return tags
 
 

@@ -25,6 +25,7 @@ from newsroom.models import (
     Person,
     Photo,
     PressRelease,
+    Topic,
     language_name,
 )
 
@@ -90,10 +91,19 @@ def _related_rows(version, model):
     return rows
 
 
+def _topic_names(version):
+    """The topics saved in the same revision as ``version``.
+
+    Revisions made before topics became the project's own model hold taggit's
+    tags; their names are read the same way.
+    """
+    return [row["name"] for model in (Topic, Tag) for row in _related_rows(version, model)]
+
+
 def snapshot_of_version(version):
     fields = version.field_dict
     participants = _related_rows(version, Participant)
-    tags = sorted(row["name"] for row in _related_rows(version, Tag))
+    tags = sorted(_topic_names(version))
     organisations = sorted(
         str(o) for o in Organisation.objects.filter(pk__in=list(fields.get("organisations") or []))
     )
@@ -192,7 +202,7 @@ def restore_revision(release, version, by):
     links = [
         editing.organisations(fields.get("organisations") or []),
         editing.documents(fields.get("documents") or []),
-        editing.topics(row["name"] for row in _related_rows(version, Tag)),
+        editing.topics(_topic_names(version)),
         editing.participants(_surviving_participants(_related_rows(version, Participant))),
         editing.photos(_photo_rows(version, release)),
     ]

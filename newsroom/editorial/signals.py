@@ -11,7 +11,6 @@ The editorial code never imports the site; the site connects its receivers in
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import Signal
-from taggit.models import Tag
 
 from newsroom.models import (
     Appointment,
@@ -20,6 +19,7 @@ from newsroom.models import (
     Organisation,
     OrganisationRelation,
     Person,
+    Topic,
 )
 
 public_content_changed = Signal()
@@ -51,7 +51,7 @@ DEPENDENT_MODELS = {
     Office: ("organisation",),
     Appointment: ("person", "office__organisation"),
     OrganisationRelation: ("organisation", "other"),
-    Tag: (),
+    Topic: (),
 }
 
 
@@ -66,7 +66,7 @@ def _shows_publicly(instance):
     model = type(instance)
     if model in REFERENCE_MODELS:
         return _is_public(instance)
-    if model is Tag:
+    if model is Topic:
         from newsroom.models import PressRelease
 
         return PressRelease.objects.public().filter(tags=instance).exists()

@@ -7,7 +7,9 @@ organisation's name and short name ("Shanghai Cooperation Organisation",
 scans the text; at each position the longest form wins, so "SCO Regional
 Anti-Terrorist Structure" is that body and not the SCO. Names are matched
 across any white space, so the no-break spaces of the office's texts do not
-hide them.
+hide them. Every language's name counts: "ШОС", "Шанхайская организация
+сотрудничества" and "上海合作组织" are the SCO too. Chinese writes no spaces
+between words, so a name in Chinese characters is found inside a longer run.
 """
 
 import re
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 from django.db.models import prefetch_related_objects
 
 from newsroom.models import Office, Organisation, Participant, Person
+from newsroom.models.languages import SUFFIXES
 
 WHITESPACE = re.compile(r"\s+")
 # Texts vary in which hyphen or dash they type; names should match either way.
@@ -36,6 +39,8 @@ CAPITALISED_RUN = re.compile(
 ACRONYM = re.compile(r"^[A-Z]{2,6}$")
 ROMAN_NUMERAL = re.compile(r"^[IVXLC]+$")
 MAX_SUGGESTIONS = 20
+# Han characters and the like: a name ending in one needs no word boundary there.
+UNSPACED = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff]")
 
 
 def normalise(text):
@@ -74,14 +79,51 @@ class _Mention:
     end: int
 
 
-def organisation_forms(organisation):
-    forms = {organisation.name}
-    if organisation.short_name:
-        forms.add(organisation.short_name)
-    for spelling, other in (("Organisation", "Organization"), ("Organization", "Organisation")):
-        if spelling in organisation.name:
-            forms.add(organisation.name.replace(spelling, other))
-    return {normalise(form) for form in forms if form.strip()}
+ENGLISH = ""
+
+
+def names_in(record, field, suffix=ENGLISH):
+    """``record``'s ``field`` in the language of ``suffix`` ("" for English), if it has one."""
+    value = getattr(record, f"{field}_{suffix}" if suffix else field)
+    return {normalise(value)} if value.strip() else set()
+
+
+def organisation_forms(organisation, suffixes=None):
+    """The forms of an organisation's name in the languages of ``suffixes`` (every one by default)."""
+    suffixes = [ENGLISH, *SUFFIXES.values()] if suffixes is None else suffixes
+    forms = set()
+    for suffix in suffixes:
+        forms |= names_in(organisation, "name", suffix) | names_in(
+            organisation, "short_name", suffix
+        )
+    if ENGLISH in suffixes:
+        name = organisation.name
+        for spelling, other in (("Organisation", "Organization"), ("Organization", "Organisation")):
+            if spelling in name:
+                forms.add(normalise(name.replace(spelling, other)))
+    return forms
+
+
+def office_forms(office):
+    """An office with its organisation, as each language writes it."""
+    title = normalise(office.title)
+    forms = set()
+    for form in organisation_forms(office.organisation, [ENGLISH]):
+        forms |= {f"{form} {title}", f"{title} of the {form}", f"{title} of {form}"}
+    for suffix in SUFFIXES.values():
+        for title in names_in(office, "title", suffix):
+            for form in organisation_forms(office.organisation, [suffix]):
+                # "Генеральный секретарь ШОС"; Chinese puts the body first: "上合组织秘书长".
+                forms |= {f"{title} {form}", f"{form}{title}" if UNSPACED.match(title) else ""}
+    forms.discard("")
+    return forms
+
+
+def bounded(form):
+    """``form`` as a pattern that does not match inside a longer word."""
+    start = "" if UNSPACED.match(form[0]) else r"(?<![\w-])"
+    end = "" if UNSPACED.match(form[-1]) else r"(?![\w-])"
+    return f"{start}{re.escape(form)}{end}"
 
 
 class Recogniser:
@@ -102,17 +144,16 @@ class Recogniser:
                 add(form, "organisation", organisation)
         for office in offices:
             self._entities[("office", office.pk)] = office
-            title = normalise(office.title)
-            for form in organisation_forms(office.organisation):
-                add(f"{form} {title}", "office", office)
-                add(f"{title} of the {form}", "office", office)
-                add(f"{title} of {form}", "office", office)
+            for form in office_forms(office):
+                add(form, "office", office)
         people = list(people)
         # Which office a person held is read on every text: fetch the appointments once here.
         prefetch_related_objects(people, "appointments__office__organisation")
         for person in people:
             self._entities[("person", person.pk)] = person
-            add(normalise(person.name), "person", person)
+            for suffix in [ENGLISH, *SUFFIXES.values()]:
+                for form in names_in(person, "name", suffix):
+                    add(form, "person", person)
         self._forms = {form: key for form, key in forms.items() if key is not None}
         # "RATS" on its own is part of the known "SCO RATS", not an unknown organisation.
         self._known_acronyms = {
@@ -122,12 +163,18 @@ class Recogniser:
             for word in form.split(" ")
             if ACRONYM.match(word)
         }
-        alternatives = "|".join(
-            re.escape(form) for form in sorted(self._forms, key=len, reverse=True)
+        # At each position the longest form wins. Forms written with spaces between
+        # words share one pair of boundaries; the few with a Chinese end carry their own.
+        spaced = sorted(
+            (form for form in self._forms if not UNSPACED.search(form[0] + form[-1])),
+            key=len,
+            reverse=True,
         )
-        self._pattern = (
-            re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])") if alternatives else None
-        )
+        unspaced = sorted(set(self._forms) - set(spaced), key=len, reverse=True)
+        alternatives = [bounded(form) for form in unspaced]
+        if spaced:
+            alternatives.append(r"(?<![\w-])(?:" + "|".join(map(re.escape, spaced)) + r")(?![\w-])")
+        self._pattern = re.compile("|".join(alternatives)) if alternatives else None
 
     @classmethod
     def from_database(cls):

@@ -1,7 +1,8 @@
 """The newsroom's domain (docs/architecture.md, "Domain").
 
 - ``reference``: organisations, their relations, documents, people, offices and appointments;
-- ``releases``: press releases with the visibility rule, their photos and participants;
+- ``releases``: press releases with the visibility rule, their photos, participants and topics;
+- ``topics``: the topics releases are filed under; ``languages``: names in each language;
 - ``editorial``: the workflow's audit trail, working copies and share links.
 """
 
@@ -23,8 +24,10 @@ from .releases import (
     PressReleaseQuerySet,
     PublicRecordProtected,
     StaleRelease,
+    TaggedTopic,
     language_name,
 )
+from .topics import Topic
 
 __all__ = [
     "Appointment",
@@ -42,6 +45,8 @@ __all__ = [
     "PublicRecordProtected",
     "ShareLink",
     "StaleRelease",
+    "TaggedTopic",
+    "Topic",
     "WorkingCopy",
     "format_partial_date",
     "language_name",

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from newsroom.dates import long_date, month_year, year
 from newsroom.uploads import RandomName, UploadedImageField, validate_document_upload
 
+from .languages import TRANSLATION_HELP, has_translation, localised
+
 
 class DatePrecision(models.TextChoices):
     YEAR = "year", _("Year")
@@ -100,8 +102,20 @@ class Organisation(models.Model):
         OTHER = "other", _("Other")
 
     name = models.CharField(max_length=255, unique=True)
+    name_ru = models.CharField(
+        "name (Russian)", max_length=255, blank=True, help_text=TRANSLATION_HELP
+    )
+    name_zh_hans = models.CharField(
+        "name (Chinese)", max_length=255, blank=True, help_text=TRANSLATION_HELP
+    )
     short_name = models.CharField(
         max_length=64, blank=True, help_text="The abbreviation the texts use, e.g. “SCO”."
+    )
+    short_name_ru = models.CharField(
+        "short name (Russian)", max_length=64, blank=True, help_text="E.g. “ШОС”."
+    )
+    short_name_zh_hans = models.CharField(
+        "short name (Chinese)", max_length=64, blank=True, help_text="E.g. “上合组织”."
     )
     slug = models.SlugField(max_length=100, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INTERGOVERNMENTAL)
@@ -133,8 +147,26 @@ class Organisation(models.Model):
         return (self.slug,)
 
     @property
+    def local_name(self):
+        """The name in the active language, else in English."""
+        return localised(self, "name")
+
+    @property
+    def local_short_name(self):
+        return localised(self, "short_name")
+
+    @property
     def display_name(self):
-        return self.short_name or self.name
+        """The short name where there is one, in the active language.
+
+        A language that has the full name but no abbreviation of its own shows
+        the full name rather than the English abbreviation.
+        """
+        if has_translation(self, "short_name") and self.local_short_name:
+            return self.local_short_name
+        if not has_translation(self, "name"):
+            return self.short_name or self.name
+        return self.local_name
 
     @staticmethod
     def public_condition(now):
@@ -166,6 +198,12 @@ class Document(models.Model):
         OTHER = "other", _("Other")
 
     title = models.CharField(max_length=500)
+    title_ru = models.CharField(
+        "title (Russian)", max_length=500, blank=True, help_text=TRANSLATION_HELP
+    )
+    title_zh_hans = models.CharField(
+        "title (Chinese)", max_length=500, blank=True, help_text=TRANSLATION_HELP
+    )
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
     date = models.DateField(null=True, blank=True)
@@ -192,6 +230,10 @@ class Document(models.Model):
 
     def get_absolute_url(self):
         return reverse("newsroom:document_detail", kwargs={"slug": self.slug})
+
+    @property
+    def local_title(self):
+        return localised(self, "title")
 
     def natural_key(self):
         return (self.slug,)
@@ -265,6 +307,12 @@ class OrganisationRelation(models.Model):
 
 class Person(models.Model):
     name = models.CharField(max_length=255)
+    name_ru = models.CharField(
+        "name (Russian)", max_length=255, blank=True, help_text=TRANSLATION_HELP
+    )
+    name_zh_hans = models.CharField(
+        "name (Chinese)", max_length=255, blank=True, help_text=TRANSLATION_HELP
+    )
     slug = models.SlugField(max_length=100, unique=True)
     photo = UploadedImageField(upload_to=RandomName("people"), blank=True)
     biography = models.TextField(blank=True)
@@ -281,6 +329,10 @@ class Person(models.Model):
 
     def get_absolute_url(self):
         return reverse("newsroom:person_detail", kwargs={"slug": self.slug})
+
+    @property
+    def local_name(self):
+        return localised(self, "name")
 
     @staticmethod
     def public_condition(now):
@@ -340,6 +392,12 @@ class Office(models.Model):
     title = models.CharField(
         max_length=255, help_text="The post as the organisation names it, e.g. “Secretary-General”."
     )
+    title_ru = models.CharField(
+        "title (Russian)", max_length=255, blank=True, help_text=TRANSLATION_HELP
+    )
+    title_zh_hans = models.CharField(
+        "title (Chinese)", max_length=255, blank=True, help_text=TRANSLATION_HELP
+    )
     slug = models.SlugField(max_length=100)
 
     objects = OfficeManager()
@@ -357,6 +415,10 @@ class Office(models.Model):
         return (*self.organisation.natural_key(), self.slug)
 
     natural_key.dependencies = ["newsroom.organisation"]
+
+    @property
+    def local_title(self):
+        return localised(self, "title")
 
     def holder_on(self, day):
         """The person who held this office on ``day``, if an appointment says so.

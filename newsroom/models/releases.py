@@ -19,13 +19,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
-from taggit.models import Tag
+from taggit.models import TaggedItemBase
 
 from newsroom.dates import format_site_time, long_date
 from newsroom.sanitize import clean_body_html
 from newsroom.uploads import RandomName, UploadedImageField
 
+from .languages import DEFAULT_LANGUAGE, has_translation
 from .reference import Document, Office, Organisation, Person
+from .topics import Topic
 
 # Beyond this span of dateline years, one pass over the releases is cheaper than a probe a year.
 MAX_PROBED_YEARS = 200
@@ -80,7 +82,7 @@ class PressReleaseQuerySet(models.QuerySet):
         One probe per topic that stops at its first release, rather than a
         pass over every release and its topics.
         """
-        return Tag.objects.filter(Exists(self.filter(tags=OuterRef("pk"))))
+        return Topic.objects.filter(Exists(self.filter(tags=OuterRef("pk"))))
 
     def with_topic(self, slug):
         """The releases carrying the topic ``slug``; each once, without DISTINCT."""
@@ -174,6 +176,21 @@ class StaleRelease(ValidationError):
             "opened it. Your changes were not saved.",
             code="stale",
         )
+
+
+class TaggedTopic(TaggedItemBase):
+    """A release filed under a topic."""
+
+    tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="tagged_releases")
+    content_object = models.ForeignKey(
+        "PressRelease", on_delete=models.CASCADE, related_name="tagged_topics"
+    )
+
+    class Meta:
+        constraints = [
+            # Also the index that joins a topic to its releases.
+            models.UniqueConstraint(fields=["tag", "content_object"], name="unique_release_topic")
+        ]
 
 
 @reversion.register(exclude=["tags"], follow=["participants", "photos", "tags"])
@@ -278,7 +295,13 @@ class PressRelease(models.Model):
     )
     organisations = models.ManyToManyField(Organisation, blank=True, related_name="releases")
     documents = models.ManyToManyField(Document, blank=True, related_name="releases")
-    tags = TaggableManager(blank=True, help_text="Topics, separated by commas.")
+    tags = TaggableManager(
+        through=TaggedTopic,
+        blank=True,
+        help_text="Topics, separated by commas.",
+        # In the order the editor gave them, on every database, prefetched or not.
+        ordering=["tagged_releases__pk"],
+    )
 
     objects = PressReleaseManager()
 
@@ -575,12 +598,20 @@ class Participant(models.Model):
 
     @property
     def display_name(self):
+        """Who took part, named in the active language where the names are translated."""
         person = self.resolved_person
         if person is not None:
-            return person.name
-        return f"the {self.office.organisation.display_name} {self.office.title}"
+            return person.local_name
+        office, organisation = self.office, self.office.organisation
+        if has_translation(office, "title"):
+            if (translation.get_language() or DEFAULT_LANGUAGE) == DEFAULT_LANGUAGE:
+                return f"the {organisation.display_name} {office.title}"
+            # "the SCO Secretary-General" is English word order; other languages get
+            # the post and its organisation, as the release page lists them.
+            return f"{office.local_title}, {organisation.display_name}"
+        return f"the {organisation.short_name or organisation.name} {office.title}"
 
 
-for followed in (Participant, Photo, Tag):
+for followed in (Participant, Photo, Topic):
     if not reversion.is_registered(followed):
         reversion.register(followed)

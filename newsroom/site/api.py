@@ -99,16 +99,16 @@ def serialise_release(release, request, translations):
         "published_at": release.publish_at.isoformat(),
         "updated_at": release.updated_at.isoformat(),
         "correction_note": release.correction_note or None,
-        "tags": [tag.name for tag in release.tags.all()],
+        "tags": [tag.local_name for tag in release.tags.all()],
         "organisations": [
-            {"slug": o.slug, "name": o.name, "short_name": o.short_name}
+            {"slug": o.slug, "name": o.local_name, "short_name": o.local_short_name}
             for o in release.organisations.all()
         ],
         "participants": [
             {
                 "name": participant.display_name,
-                "office": participant.office.title if participant.office else None,
-                "organisation": participant.office.organisation.name
+                "office": participant.office.local_title if participant.office else None,
+                "organisation": participant.office.organisation.local_name
                 if participant.office
                 else None,
                 "role": participant.role,
@@ -120,7 +120,7 @@ def serialise_release(release, request, translations):
         "documents": [
             {
                 "slug": document.slug,
-                "title": document.title,
+                "title": document.local_title,
                 "url": request.build_absolute_uri(document.get_absolute_url()),
             }
             for document in release.documents.all()
@@ -193,8 +193,8 @@ def organisation_list(request):
             "results": [
                 {
                     "slug": o.slug,
-                    "name": o.name,
-                    "short_name": o.short_name,
+                    "name": o.local_name,
+                    "short_name": o.local_short_name,
                     "kind": o.kind,
                     "parent": o.parent.slug if o.parent else None,
                     "url": request.build_absolute_uri(o.get_absolute_url()),

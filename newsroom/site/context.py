@@ -61,13 +61,17 @@ def news_article(release, *, request, url, translations, shown_pictures):
         "about": [
             {
                 "@type": "Organization",
-                "name": organisation.name,
+                "name": organisation.local_name,
                 "url": absolute(request, organisation.get_absolute_url()),
             }
-            | ({"alternateName": organisation.short_name} if organisation.short_name else {})
+            | (
+                {"alternateName": organisation.local_short_name}
+                if organisation.local_short_name
+                else {}
+            )
             for organisation in release.organisations.all()
         ],
-        "keywords": [tag.name for tag in release.tags.all()],
+        "keywords": [tag.local_name for tag in release.tags.all()],
         "workTranslation": [
             {"@type": "NewsArticle", "inLanguage": other.language, "url": absolute(request, u)}
             for other, u in translations

@@ -156,7 +156,7 @@ def box(target, *, x, top, width, lines, size, line_height, css_class):
         '<a href="{}"><title>{}</title><g class="{}">'
         '<rect x="{}" y="{}" width="{}" height="{}" rx="6"></rect>{}</g></a>',
         target.get_absolute_url(),
-        target.name,
+        target.local_name,
         css_class,
         x,
         top,
@@ -195,7 +195,7 @@ def relation_diagram(organisation, relations, *, parent, bodies):
         return ""
 
     centre_lines = wrap(
-        organisation.name, CENTRE_SIZE, WIDTH - 2 - 2 * PADDING, NAME_LINES, bold=True
+        organisation.local_name, CENTRE_SIZE, WIDTH - 2 - 2 * PADDING, NAME_LINES, bold=True
     )
     head, bottom = box(
         organisation,
@@ -231,7 +231,7 @@ def relation_diagram(organisation, relations, *, parent, bodies):
             x=BOX_X,
             top=y,
             width=box_width,
-            lines=wrap(other.name, NAME_SIZE, inner, NAME_LINES),
+            lines=wrap(other.local_name, NAME_SIZE, inner, NAME_LINES),
             size=NAME_SIZE,
             line_height=NAME_LINE,
             css_class="node",
@@ -252,7 +252,7 @@ def relation_diagram(organisation, relations, *, parent, bodies):
         height,
         WIDTH,
         height,
-        _("Relations of %(name)s") % {"name": organisation.name},
+        _("Relations of %(name)s") % {"name": organisation.local_name},
         format_html_join("", '<line x1="{}" y1="{}" x2="{}" y2="{}"></line>', [trunk, *lines]),
         format_html_join("", "{}", ((part,) for part in parts)),
     )

@@ -104,7 +104,7 @@ class ReleaseFeed(Feed):
         return max(item.updated_at, item.publish_at)
 
     def item_categories(self, item):
-        return [normalise_text(tag.name) for tag in item.tags.all()]
+        return [normalise_text(tag.local_name) for tag in item.tags.all()]
 
 
 class AtomReleaseFeed(ReleaseFeed):
@@ -120,7 +120,7 @@ class ScopedFeed(ReleaseFeed):
     release_field = None
 
     def title(self, obj):
-        return self.plain_text(_("Press office: %(name)s") % {"name": obj.name})
+        return self.plain_text(_("Press office: %(name)s") % {"name": obj.local_name})
 
     def url_kwargs(self, obj):
         return {"slug": obj.slug}

@@ -6,7 +6,7 @@ from newsroom.models import PressRelease
 
 # Order matters: loaddata saves objects in file order.
 FIXTURE_MODELS = [
-    "taggit.tag",
+    "newsroom.topic",
     "newsroom.organisation",
     "newsroom.document",
     "newsroom.organisationrelation",
@@ -17,7 +17,7 @@ FIXTURE_MODELS = [
     "newsroom.participant",
     "newsroom.photo",
     "newsroom.pressreleasetransition",
-    "taggit.taggeditem",
+    "newsroom.taggedtopic",
 ]
 
 

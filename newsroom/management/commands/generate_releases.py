@@ -28,10 +28,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import reset_queries
 from django.utils import timezone
 from PIL import Image, ImageDraw
-from taggit.models import Tag
 
 from newsroom.editorial.editing import create_releases_in_bulk
-from newsroom.models import Appointment, Document, Organisation, Participant, PressRelease
+from newsroom.models import Appointment, Document, Organisation, Participant, PressRelease, Topic
 from newsroom.renditions import make_renditions, read_index
 
 SLUG_PREFIX = "synthetic-release-"
@@ -101,7 +100,7 @@ class References:
         )
         self.topics = [
             name
-            for name in Tag.objects.order_by("name").values_list("name", flat=True)
+            for name in Topic.objects.order_by("name").values_list("name", flat=True)
             if name.lower() != SYNTHETIC_TOPIC
         ] or FALLBACK_TOPICS
         self.images = synthetic_images()
