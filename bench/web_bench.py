@@ -8,7 +8,8 @@ Builds a database of ``--size`` synthetic releases (migrate, ``loaddata demo``,
 ``generate_releases``; kept in var/bench/ and reused until ``--rebuild``), then starts
 gunicorn on 127.0.0.1 with 2 sync workers and production settings three times:
 
-1. ``uncached``: Django's dummy cache, so every request builds its page;
+1. ``uncached``: the page cache off, so every request builds its page (the fragments
+   pages share under one content version stay in Redis);
 2. ``cached``: the Redis page cache (database 9 of the local Redis, emptied first);
 3. ``cached+editors``: the same, while two editors each save once a second through the
    write path (a new draft, an edit of it, its publication, and again).
@@ -457,8 +458,7 @@ def stop_editors(editors):
 
 
 def measure_mode(mode, env, workdir, targets, duration, script):
-    if mode != "uncached":
-        flush_redis()
+    flush_redis()
     log = workdir / f"gunicorn-{mode.replace('+', '-')}.log"
     with Server(env, SETTINGS[mode], log) as server:
         # Two requests each first: the status, the size and the queries of a built page;

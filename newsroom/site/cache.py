@@ -215,7 +215,11 @@ def cached_public_page(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or not cacheable_host(request):
+        if (
+            request.method not in ("GET", "HEAD")
+            or not cacheable_host(request)
+            or not getattr(settings, "NEWSROOM_PAGE_CACHE", True)
+        ):
             return view(request, *args, **kwargs)
         state, key, entry = state_and_page(request)
         if entry is None:
