@@ -25,7 +25,7 @@ def queries_of(client, url):
 
 
 def test_a_second_list_page_reuses_the_facets_and_the_count(client, make_release):
-    for number in range(PAGE_SIZE + 1):
+    for _ in range(PAGE_SIZE + 1):
         make_release(publish_at=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC))
     _, first = queries_of(client, "/news/")
     _, second = queries_of(client, "/news/?page=2")
