@@ -105,3 +105,15 @@ def test_dateline_years_match_a_pass_over_every_release(make_release):
     assert public.dateline_years() == list(public.dates("dateline_date", "year", order="DESC"))
     assert [day.year for day in public.dateline_years()] == [2025, 2010, 2009, 2006]
     assert PressRelease.objects.none().dateline_years() == []
+
+
+def test_dateline_months_match_a_pass_over_the_year(client, make_release):
+    for month in (1, 3, 12):
+        make_release(dateline_date=datetime.date(2019, month, 5))
+    make_release(dateline_date=datetime.date(2020, 2, 1))
+    public = PressRelease.objects.public()
+    expected = list(public.filter(dateline_date__year=2019).dates("dateline_date", "month"))
+    assert public.dateline_months(2019) == expected
+    assert [day.month for day in expected] == [1, 3, 12]
+    assert list(client.get("/news/2019/").context["date_list"]) == expected
+    assert client.get("/news/2018/").status_code == 404

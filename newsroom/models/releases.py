@@ -109,18 +109,31 @@ class PressReleaseQuerySet(models.QuerySet):
         years = range(last["dateline_date"].year, first["dateline_date"].year - 1, -1)
         if len(years) > MAX_PROBED_YEARS:
             return list(self.dates("dateline_date", "year", order="DESC"))
+        return self._periods_with_releases(
+            [(datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)) for year in years]
+        )
+
+    def dateline_months(self, year):
+        """The months of ``year`` with a release by dateline, as the first day of each:
+        one query of twelve indexed probes."""
+        months = [datetime.date(year, month, 1) for month in range(1, 13)]
+        ends = [*months[1:], datetime.date(year + 1, 1, 1)]
+        return self._periods_with_releases(list(zip(months, ends, strict=True)))
+
+    def _periods_with_releases(self, periods):
+        """The starts of the ``(start, end)`` dateline periods that hold one of these releases."""
         probes = {
-            f"year_{year}": Exists(
-                self.filter(
-                    dateline_date__gte=datetime.date(year, 1, 1),
-                    dateline_date__lt=datetime.date(year + 1, 1, 1),
-                )
+            f"period_{number}": Exists(
+                self.filter(dateline_date__gte=start, dateline_date__lt=end).order_by()
             )
-            for year in years
+            for number, (start, end) in enumerate(periods)
         }
-        # One row, found by its key, carries every year's probe.
-        found = self.model.objects.filter(pk=first["pk"]).values(**probes).get()
-        return [datetime.date(year, 1, 1) for year in years if found[f"year_{year}"]]
+        # All probes ride on one row of the table, whichever: one query, one answer.
+        any_row = self.model.objects.order_by("pk").values("pk")[:1]
+        found = self.model.objects.filter(pk__in=any_row).values(**probes).first()
+        if found is None:
+            return []
+        return [start for number, (start, _end) in enumerate(periods) if found[f"period_{number}"]]
 
     # Prefetch recipes: each surface fetches what it shows in a fixed number of queries.
 

@@ -195,7 +195,12 @@ class ArchiveMixin(PaginatedListMixin):
         return f"archive:{self.get_year()}:{self.kwargs.get('month', '')}"
 
     def get_queryset(self):
-        return self.public_releases().for_listing().order_by("-dateline_date", "-publish_at", "-pk")
+        # Without the listing's prefetches: the previous and next archive each
+        # look up one release's date in it.
+        return self.public_releases().order_by("-dateline_date", "-publish_at", "-pk")
+
+    def paginate_queryset(self, queryset, page_size):
+        return super().paginate_queryset(queryset.for_listing(), page_size)
 
     def get_year(self):
         return str(year_or_404(super().get_year()))
@@ -203,6 +208,12 @@ class ArchiveMixin(PaginatedListMixin):
 
 class YearArchive(ArchiveMixin, YearArchiveView):
     template_name = "newsroom/archive_year.html"
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        months = queryset.dateline_months(int(self.get_year()))
+        if not months and not self.get_allow_empty():
+            raise Http404("No releases of that year.")
+        return months if ordering == "ASC" else months[::-1]
 
 
 class MonthArchive(ArchiveMixin, MonthArchiveView):
