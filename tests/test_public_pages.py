@@ -431,6 +431,18 @@ def test_featured_release_is_not_listed_twice(client, public_world, make_release
     assert ">Another one</a>" in page
 
 
+def test_a_photo_older_than_the_first_page_still_leads_it(client, make_release, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    featured = make_release(title="Old with a photo", publish_at=BASE - 100 * DAY)
+    Photo.objects.create(release=featured, image=photo_file(), alt_text="The table")
+    for number in range(25):
+        make_release(title=f"Text only {number}", publish_at=BASE - number * DAY)
+    page = text(client, "/")
+    lead = page.split('class="featured"')[1].split("</section>")[0]
+    assert "Old with a photo" in lead
+    assert page.count('class="release-card"') == 20
+
+
 def test_without_photos_the_newest_release_is_featured(client, make_release):
     make_release(title="Older text", publish_at=BASE - DAY)
     make_release(title="Newest text", publish_at=BASE)

@@ -99,18 +99,22 @@ class HomeView(PaginatedListMixin, ListView):
     context_object_name = "releases"
 
     def get_queryset(self):
-        # The newest release with a photo leads the front page, or the newest one
-        # when none has a photo. The list below leaves it out, so the page costs
-        # the same queries either way.
-        releases = self.public_releases().for_listing()
-        with_photo = releases.filter(Exists(Photo.objects.filter(release=OuterRef("pk"))))
-        self.featured = with_photo.first() or releases.first()
-        return releases
+        return self.public_releases().for_listing()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Only the first page leads with a release; later pages are the plain list.
-        featured = self.featured if context["page_obj"].number == 1 else None
+        # The newest release with a photo leads the first page, or the newest one
+        # when none has a photo; the list below leaves it out. Later pages are
+        # the plain list.
+        featured = None
+        if context["page_obj"].number == 1:
+            releases = list(context["releases"])
+            featured = next((release for release in releases if release.photos.all()), None)
+            if featured is None:
+                # Only when no release of the first page has a photo: an older one may.
+                with_photo = Exists(Photo.objects.filter(release=OuterRef("pk")))
+                featured = self.get_queryset().filter(with_photo).first()
+            featured = featured or next(iter(releases), None)
         context.update(
             featured=featured,
             latest=[release for release in context["releases"] if release != featured],
