@@ -26,7 +26,7 @@ from newsroom.sanitize import clean_body_html
 from newsroom.uploads import RandomName, UploadedImageField
 
 from .languages import DEFAULT_LANGUAGE, has_translation
-from .reference import Document, Office, Organisation, Person
+from .reference import Appointment, Document, Office, Organisation, Person
 from .topics import Topic
 
 # Beyond this span of dateline years, one pass over the releases is cheaper than a probe a year.
@@ -556,7 +556,13 @@ class ParticipantQuerySet(models.QuerySet):
     def for_display(self):
         """A participant with its person, office and the appointments that say who held what."""
         return self.select_related("person", "office__organisation").prefetch_related(
-            "office__appointments__person", "person__appointments__office__organisation"
+            models.Prefetch(
+                "office__appointments", queryset=Appointment.objects.select_related("person")
+            ),
+            models.Prefetch(
+                "person__appointments",
+                queryset=Appointment.objects.select_related("office__organisation"),
+            ),
         )
 
 
