@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 # Nothing listens on port 1: connecting is refused at once.
 DEAD_REDIS = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "pressoffice.redis_cache.RedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",
         "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
     }
@@ -114,3 +114,12 @@ def test_a_renewal_the_cache_missed_is_delivered_when_it_answers_again(
     page_cache.guard.down_until = 0.0
     assert "Renamed while the cache was down" in client.get("/").content.decode()
     assert not page_cache.guard.renewal_missed
+
+
+def test_the_redis_cache_reuses_its_client():
+    from pressoffice.redis_cache import RedisCache
+
+    backend = RedisCache("redis://127.0.0.1:6379/15", {})
+    client = backend._cache.get_client()
+    assert backend._cache.get_client() is client
+    assert backend._cache.get_client(write=True) is client

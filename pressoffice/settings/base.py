@@ -227,7 +227,7 @@ def cache_from_env():
         raise ImproperlyConfigured("REDIS_SOCKET_TIMEOUT must be a number of seconds.") from None
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "pressoffice.redis_cache.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "pressoffice"),
             "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
