@@ -25,6 +25,8 @@ from newsroom.uploads import RandomName, UploadedImageField
 
 from .reference import Document, Office, Organisation, Person
 
+SEARCH_FIELDS = ("search_title", "search_lead", "search_body")
+
 
 class PressReleaseQuerySet(models.QuerySet):
     def public(self, now=None):
@@ -35,6 +37,22 @@ class PressReleaseQuerySet(models.QuerySet):
         """
         now = now or timezone.now()
         return self.filter(status=PressRelease.Status.PUBLISHED, publish_at__lte=now)
+
+    def in_language(self, language):
+        """These releases, each translation group once, for readers of ``language``:
+        its version in that language, or, when none is among these, its first
+        version here (the lowest id, the one written first).
+
+        Apply it to a ``public()`` queryset after its filters: only the versions
+        the list itself holds compete, so a scheduled or withdrawn translation,
+        or one without the topic a topic page lists, never hides the version
+        readers can see.
+        """
+        shown = self.model.objects.filter(pk__in=self.values("pk"))
+        preferred = shown.filter(translation_group=models.OuterRef("translation_group")).filter(
+            Q(language=language) | Q(pk__lt=models.OuterRef("pk"))
+        )
+        return self.filter(Q(language=language) | ~models.Exists(preferred))
 
     def scheduled(self, now=None):
         now = now or timezone.now()
@@ -195,6 +213,11 @@ class PressRelease(models.Model):
         editable=False,
         help_text="Hash of the imported document this release was made from.",
     )
+    # Title, lead and body as the search index reads them (``newsroom.searchtext``):
+    # written with every save by the ``pre_save`` receiver of ``newsroom.text``.
+    search_title = models.TextField(blank=True, default="", editable=False)
+    search_lead = models.TextField(blank=True, default="", editable=False)
+    search_body = models.TextField(blank=True, default="", editable=False)
     organisations = models.ManyToManyField(Organisation, blank=True, related_name="releases")
     documents = models.ManyToManyField(Document, blank=True, related_name="releases")
     tags = TaggableManager(blank=True, help_text="Topics, separated by commas.")
@@ -240,6 +263,7 @@ class PressRelease(models.Model):
                     "body",
                     "updated_at",
                     "version",
+                    *SEARCH_FIELDS,
                 }
         try:
             if reversion.is_active():
@@ -298,13 +322,18 @@ class PressRelease(models.Model):
 
     @property
     def dateline(self):
-        """Press-style dateline: “QINGDAO, 9 June 2018”."""
+        """Press-style dateline in the release's own language, whatever the page's.
+
+        “QINGDAO, 9 June 2018”, “ЦИНДАО, 9 июня 2018”, “青岛，2018年6月9日”: it
+        opens the release's text, so it is written as that text is.
+        """
         parts = []
         if self.dateline_place:
             parts.append(self.dateline_place.upper())
         if self.dateline_date:
-            parts.append(long_date(self.dateline_date))
-        return ", ".join(parts)
+            with translation.override(self.language):
+                parts.append(long_date(self.dateline_date))
+        return ("，" if self.language == "zh-hans" else ", ").join(parts)
 
     def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
         # One UPDATE ... WHERE version = <the version this copy was loaded at>:
