@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.views.generic import (
     DetailView,
     ListView,
@@ -45,10 +46,17 @@ def year_or_404(value):
 
 
 class PublicReleaseMixin:
-    """Every public view of releases starts from ``PressRelease.objects.public()``."""
+    """Every public view of releases starts from ``PressRelease.objects.public()``.
+
+    Lists show each release once, in the page's language where they hold a
+    version in it (``listed``, after the list's own filters).
+    """
 
     def public_releases(self):
         return PressRelease.objects.public()
+
+    def listed(self, releases):
+        return releases.in_language(get_language())
 
 
 class HomeView(PublicReleaseMixin, ListView):
@@ -60,7 +68,7 @@ class HomeView(PublicReleaseMixin, ListView):
         # The newest release with a photo leads the front page, or the newest one
         # when none has a photo. The list below leaves it out, so the page costs
         # the same queries either way.
-        releases = self.public_releases().for_listing()
+        releases = self.listed(self.public_releases()).for_listing()
         self.featured = releases.filter(photos__isnull=False).distinct().first() or releases.first()
         return releases
 
@@ -104,7 +112,7 @@ class NewsListView(PublicReleaseMixin, ListView):
             releases = releases.filter(organisations__slug=filters["organisation"])
         if filters["year"]:
             releases = releases.filter(dateline_date__year=year_or_404(filters["year"]))
-        return releases.distinct().for_listing()
+        return self.listed(releases.distinct()).for_listing()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -139,7 +147,11 @@ class ArchiveMixin(PublicReleaseMixin):
     context_object_name = "releases"
 
     def get_queryset(self):
-        return self.public_releases().for_listing().order_by("-dateline_date", "-publish_at", "-pk")
+        return (
+            self.listed(self.public_releases())
+            .for_listing()
+            .order_by("-dateline_date", "-publish_at", "-pk")
+        )
 
     def get_year(self):
         return str(year_or_404(super().get_year()))
@@ -188,7 +200,7 @@ class TopicDetailView(PublicReleaseMixin, ListView):
         self.topic = get_object_or_404(
             PressRelease.objects.public().topics(), slug=self.kwargs["slug"]
         )
-        return self.public_releases().filter(tags=self.topic).for_listing()
+        return self.listed(self.public_releases().filter(tags=self.topic)).for_listing()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(topic=self.topic, **kwargs)
@@ -271,9 +283,9 @@ class OrganisationDetailView(PublicReleaseMixin, DetailView):
                 parent=parent,
                 bodies=organisation.public_bodies,
             ),
-            releases=self.public_releases()
-            .filter(organisations=organisation)
-            .for_listing()[:PAGE_SIZE],
+            releases=self.listed(
+                self.public_releases().filter(organisations=organisation)
+            ).for_listing()[:PAGE_SIZE],
             documents=Document.objects.public().filter(parties=organisation)[:PAGE_SIZE],
         )
         return context
@@ -301,7 +313,7 @@ class PersonDetailView(PublicReleaseMixin, DetailView):
         context = super().get_context_data(**kwargs)
         public = self.public_releases()
         naming = public.filter(self.object.named_in()).values("pk")
-        context["releases"] = public.filter(pk__in=naming).for_listing()[:PAGE_SIZE]
+        context["releases"] = self.listed(public.filter(pk__in=naming)).for_listing()[:PAGE_SIZE]
         return context
 
 
@@ -316,7 +328,9 @@ class DocumentDetailView(PublicReleaseMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["releases"] = self.public_releases().filter(documents=self.object).for_listing()
+        context["releases"] = self.listed(
+            self.public_releases().filter(documents=self.object)
+        ).for_listing()
         return context
 
 
@@ -327,7 +341,10 @@ class SearchView(PublicReleaseMixin, ListView):
 
     def get_queryset(self):
         self.query = query_param(self.request, "q", limit=500)
-        return search_releases(self.public_releases(), self.query).prefetch_related("organisations")
+        # Every version is searched: a word is in the language it was typed in.
+        # The page's language comes first.
+        releases = search_releases(self.public_releases(), self.query, get_language())
+        return releases.prefetch_related("organisations")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
