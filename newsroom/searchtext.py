@@ -41,15 +41,18 @@ _russian = snowballstemmer.stemmer("russian")
 _russian_lock = threading.Lock()
 
 
-@functools.lru_cache(maxsize=200_000)
+# A newsroom's Russian vocabulary is a few tens of thousands of words; the cache is
+# bounded below that so that memory does not grow with the texts written.
+@functools.lru_cache(maxsize=20_000)
 def russian_stem(word):
     """The Snowball stem of a lower-case Russian word."""
     with _russian_lock:
         return _russian.stemWord(word.replace("ё", "е"))
 
 
-@functools.lru_cache(maxsize=200_000)
 def _folded(word):
+    if word.isascii():
+        return word
     decomposed = unicodedata.normalize("NFKD", word)
     folded = "".join(char for char in decomposed if not unicodedata.combining(char))
     return unicodedata.normalize("NFC", folded)

@@ -93,11 +93,14 @@ def search_releases(queryset, text, language=None):
     elif connection.vendor == "sqlite":
         # One join to the index: bm25 is computed once per query, inside it, not
         # in a subquery per release. Lower is better there; negated so that
-        # higher is better on both databases.
+        # higher is better on both databases. "+ 0" keeps the join's condition
+        # off the index's rowid, so SQLite must read the index once and look the
+        # releases up by id, never run the full-text query once per release
+        # (which the count of a common word would otherwise do).
         queryset = queryset.extra(
             select={"search_rank": f"-bm25({FTS_TABLE}, 10.0, 4.0, 1.0)"},
             tables=[f'"{FTS_TABLE}"'],
-            where=[f"{FTS_TABLE} MATCH %s", f"{FTS_TABLE}.rowid = {TABLE}.id"],
+            where=[f"{FTS_TABLE} MATCH %s", f"{TABLE}.id = {FTS_TABLE}.rowid + 0"],
             params=[fts5_query(phrases)],
         )
     else:
