@@ -85,7 +85,7 @@ def write_search_text(apps, schema_editor):
 
 
 def search_field():
-    return models.TextField(blank=True, default="", editable=False)
+    return models.TextField(blank=True, default="", editable=False, serialize=False)
 
 
 class Migration(migrations.Migration):

@@ -214,10 +214,12 @@ class PressRelease(models.Model):
         help_text="Hash of the imported document this release was made from.",
     )
     # Title, lead and body as the search index reads them (``newsroom.searchtext``):
-    # written with every save by the ``pre_save`` receiver of ``newsroom.text``.
-    search_title = models.TextField(blank=True, default="", editable=False)
-    search_lead = models.TextField(blank=True, default="", editable=False)
-    search_body = models.TextField(blank=True, default="", editable=False)
+    # written with every save by the ``pre_save`` receiver of ``newsroom.text``. Made
+    # from the fields above, so fixtures, backups and revisions leave them out
+    # (``serialize=False``) and a load writes them again.
+    search_title = models.TextField(blank=True, default="", editable=False, serialize=False)
+    search_lead = models.TextField(blank=True, default="", editable=False, serialize=False)
+    search_body = models.TextField(blank=True, default="", editable=False, serialize=False)
     organisations = models.ManyToManyField(Organisation, blank=True, related_name="releases")
     documents = models.ManyToManyField(Document, blank=True, related_name="releases")
     tags = TaggableManager(blank=True, help_text="Topics, separated by commas.")
