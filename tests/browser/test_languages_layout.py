@@ -1,8 +1,9 @@
 """The header and pages in English, Russian and Chinese fit the screen.
 
 At desktop width (1280 px) the header's name, menu and search box share one
-row in every language; at phone width (375 px) nothing on the home page, the
-news list or a release reaches past the right edge of the screen.
+row in every language; at phone width (375 px) the menu keeps to one line and
+nothing on the home page, the news list or a release reaches past the edge of
+the screen.
 Screenshots go to ``var/screenshots/languages-*.png``.
 """
 
@@ -85,6 +86,11 @@ def test_header_is_one_row_at_desktop_width(page, demo_site, prefix):
         assert lowest_top < highest_bottom, (prefix + path, parts)
 
 
+# The tops of the menu's links: one value when the menu is on one line.
+MENU_LINES = """() => [...document.querySelectorAll(".site-header nav a")].map(
+    (link) => Math.round(link.getBoundingClientRect().top))"""
+
+
 @pytest.mark.parametrize("prefix", PREFIXES)
 def test_nothing_overflows_at_phone_width(page, demo_site, prefix):
     for name, path in PAGES.items():
@@ -92,3 +98,4 @@ def test_nothing_overflows_at_phone_width(page, demo_site, prefix):
         result = page.evaluate(OVERFLOWING)
         assert result["found"] == [], (prefix + path, result)
         assert result["scrollWidth"] <= result["width"], (prefix + path, result)
+        assert len(set(page.evaluate(MENU_LINES))) == 1, prefix + path
