@@ -16,7 +16,8 @@ that uses them copies values that were stored through ``save()``.
 - Everything is stored in Unicode normalisation form C, so the same words are
   the same characters whichever keyboard or document they came from.
 - A release body goes through the HTML sanitiser after all that, also when a
-  fixture or a restored revision saves it raw.
+  fixture or a restored revision saves it raw; then the release's search text
+  is written from its title, lead and body (``newsroom.searchtext``).
 - URL fields take http and https addresses only.
 """
 
@@ -30,6 +31,7 @@ from django.db import models
 from django.db.models.signals import pre_save
 
 from newsroom.sanitize import clean_body_html
+from newsroom.searchtext import search_fields
 
 LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c]")
 CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
@@ -117,6 +119,9 @@ def normalise_instance(sender, instance, raw=False, **kwargs):
                 ) from None
     if sender._meta.concrete_model._meta.label == RELEASE_MODEL and "body" not in deferred:
         instance.body = normalise_html(instance.body)
+        if not deferred & {"title", "lead"}:
+            for name, value in search_fields(instance.title, instance.lead, instance.body).items():
+                setattr(instance, name, value)
 
 
 def connect():

@@ -95,6 +95,7 @@ LAYERS = [
     # (module prefix, rank): a module may import only modules of the same or lower rank.
     ("newsroom.dates", 0),
     ("newsroom.sanitize", 0),
+    ("newsroom.searchtext", 0),
     ("newsroom.permissions", 0),
     ("newsroom.text", 0),
     ("newsroom.uploads", 0),

@@ -104,8 +104,9 @@ def page_text(client, url):
     response = client.get(url)
     text = response.content.decode().lower()
     if url.startswith("/search/"):
-        # The search page repeats the query in its title and form: look at the results only.
-        text = text.split('class="result-count"', 1)[1]
+        # The search page repeats the query in its title, form and language links:
+        # look at the results only.
+        text = text.split('class="result-count"', 1)[1].split("</main>", 1)[0]
     return response.status_code, text
 
 

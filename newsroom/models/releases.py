@@ -38,6 +38,9 @@ def language_name(code):
     return LANG_INFO.get(code, {}).get("name", code)
 
 
+SEARCH_FIELDS = ("search_title", "search_lead", "search_body")
+
+
 class PressReleaseQuerySet(models.QuerySet):
     def public(self, now=None):
         """Exactly the releases the public may see at ``now``.
@@ -46,6 +49,22 @@ class PressReleaseQuerySet(models.QuerySet):
         appears by itself once that moment passes: no job has to run.
         """
         return self.filter(PressRelease.public_condition(now))
+
+    def in_language(self, language):
+        """These releases, each translation group once, for readers of ``language``:
+        its version in that language, or, when none is among these, its first
+        version here (the lowest id, the one written first).
+
+        Apply it to a ``public()`` queryset after its filters: only the versions
+        the list itself holds compete, so a scheduled or withdrawn translation,
+        or one without the topic a topic page lists, never hides the version
+        readers can see.
+        """
+        # Correlated on the group: each release asks about its own few versions,
+        # by index, rather than the whole list being gathered first.
+        versions = self.order_by().filter(translation_group=OuterRef("translation_group"))
+        preferred = versions.filter(Q(language=language) | Q(pk__lt=OuterRef("pk")))
+        return self.filter(Q(language=language) | ~Exists(preferred))
 
     def scheduled(self, now=None):
         now = now or timezone.now()
@@ -306,6 +325,13 @@ class PressRelease(models.Model):
         editable=False,
         help_text="Hash of the imported document this release was made from.",
     )
+    # Title, lead and body as the search index reads them (``newsroom.searchtext``):
+    # written with every save by the ``pre_save`` receiver of ``newsroom.text``. Made
+    # from the fields above, so fixtures, backups and revisions leave them out
+    # (``serialize=False``) and a load writes them again.
+    search_title = models.TextField(blank=True, default="", editable=False, serialize=False)
+    search_lead = models.TextField(blank=True, default="", editable=False, serialize=False)
+    search_body = models.TextField(blank=True, default="", editable=False, serialize=False)
     organisations = models.ManyToManyField(Organisation, blank=True, related_name="releases")
     documents = models.ManyToManyField(Document, blank=True, related_name="releases")
     tags = TaggableManager(
@@ -373,6 +399,7 @@ class PressRelease(models.Model):
                     "body",
                     "updated_at",
                     "version",
+                    *SEARCH_FIELDS,
                 }
         try:
             if reversion.is_active():
@@ -442,13 +469,18 @@ class PressRelease(models.Model):
 
     @property
     def dateline(self):
-        """Press-style dateline: “QINGDAO, 9 June 2018”."""
+        """Press-style dateline in the release's own language, whatever the page's.
+
+        “QINGDAO, 9 June 2018”, “ЦИНДАО, 9 июня 2018”, “青岛，2018年6月9日”: it
+        opens the release's text, so it is written as that text is.
+        """
         parts = []
         if self.dateline_place:
             parts.append(self.dateline_place.upper())
         if self.dateline_date:
-            parts.append(long_date(self.dateline_date))
-        return ", ".join(parts)
+            with translation.override(self.language):
+                parts.append(long_date(self.dateline_date))
+        return ("，" if self.language == "zh-hans" else ", ").join(parts)
 
     def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
         # One UPDATE ... WHERE version = <the version this copy was loaded at>:

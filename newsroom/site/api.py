@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
@@ -141,6 +142,17 @@ def release_list(request):
     topic = query_param(request, "topic")
     organisation = query_param(request, "organisation")
     query = query_param(request, "q", limit=500)
+    language = query_param(request, "language")
+    if language:
+        if language not in dict(settings.LANGUAGES):
+            return api_response(
+                {
+                    "detail": _("Unknown language “%(language)s”: use one of %(languages)s.")
+                    % {"language": language, "languages": ", ".join(dict(settings.LANGUAGES))}
+                },
+                status=400,
+            )
+        releases = releases.filter(language=language)
     if topic:
         releases = releases.filter(tags__slug=topic).distinct()
     if organisation:

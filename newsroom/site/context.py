@@ -222,6 +222,11 @@ def release_page_context(release, *, request=None, now=None):
         "translations": translations,
         "hreflang_alternates": [(release.language, url)]
         + [(other.language, absolute(request, u)) for other, u in translations],
+        # The language switcher's links: each public version (newsroom_languages).
+        "language_versions": dict(
+            [(other.language, u) for other, u in translations]
+            + ([(release.language, release.get_canonical_url())] if public_now else [])
+        ),
         "previous_release": previous_release,
         "next_release": next_release,
         "json_ld": news_article(

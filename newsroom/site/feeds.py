@@ -10,9 +10,16 @@ The press office is the author of every feed and entry, named in the
 request's language: Atom's ``<author>``, and RSS's ``<dc:creator>`` on each
 item, since RSS's own ``<author>`` must be an e-mail address.
 
+A feed under a language's prefix is in that language: its interface words,
+and each release once, in that language where it has a public version in it,
+otherwise as first written (``PressRelease.objects.in_language``). Atom
+entries carry ``xml:lang`` and link their other public versions.
+
 Everything is normalised again on the way out (``newsroom.text``): the models
 store it so, but a row written past ``save()`` must not make a feed fail.
 """
+
+from urllib.parse import urljoin
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -20,19 +27,40 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.models import Organisation, PressRelease
 from newsroom.text import normalise_html, normalise_text
 
+from .api import translations_of
+
 FEED_SIZE = 30
 
 
 class AtomWithContent(Atom1Feed):
-    """Atom with the full text in <content> and the lead, as plain text, in <summary>."""
+    """Atom with the full text in <content> and the lead, as plain text, in <summary>.
+
+    Each entry says its language (``xml:lang``) and links its public versions
+    in the other languages (``rel="alternate"`` with ``hreflang``).
+    """
+
+    def item_attributes(self, item):
+        return {"xml:lang": item["language"]}
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
+        for language, path in item["translations"]:
+            handler.addQuickElement(
+                "link",
+                "",
+                {
+                    "rel": "alternate",
+                    "type": "text/html",
+                    "hreflang": language,
+                    "href": urljoin(self.feed["link"], path),
+                },
+            )
         if item["lead"]:
             handler.addQuickElement("summary", item["lead"], {"type": "text"})
         handler.addQuickElement("content", item["content"], {"type": "html"})
@@ -65,7 +93,12 @@ class ReleaseFeed(Feed):
         return PressRelease.objects.public()
 
     def items(self, obj=None):
-        return self.releases(obj).for_listing()[:FEED_SIZE]
+        listed = self.releases(obj).in_language(get_language())
+        items = list(listed.for_listing()[:FEED_SIZE])
+        translations = translations_of(items)
+        for item in items:
+            item.public_translations = translations[item.pk]
+        return items
 
     def plain_text(self, value):
         """``value`` as this feed's titles carry plain text."""
@@ -95,7 +128,15 @@ class ReleaseFeed(Feed):
         )
 
     def item_extra_kwargs(self, item):
-        return {"content": self.item_content(item), "lead": normalise_text(item.lead)}
+        return {
+            "content": self.item_content(item),
+            "lead": normalise_text(item.lead),
+            "language": item.language,
+            "translations": [
+                (other.language, other.get_canonical_url())
+                for other in sorted(item.public_translations, key=lambda other: other.language)
+            ],
+        }
 
     def item_pubdate(self, item):
         return item.publish_at

@@ -1,48 +1,43 @@
 """Full-text search over releases: one interface on SQLite (FTS5) and PostgreSQL.
 
-``search_releases(queryset, text)`` narrows a queryset (callers pass
-``PressRelease.objects.public()``) to the releases matching every word of
-``text``, ranked title first, then lead, then body. ``highlight(text, terms)``
-makes the snippet shown under each result. Both databases match word
-prefixes without stemming, so the same query finds the same releases on
-either; the index and its upkeep live in migration 0004_public_search.
+``search_releases(queryset, text, language=None)`` narrows a queryset (callers
+pass ``PressRelease.objects.public()``) to the releases matching every word of
+``text``: releases in ``language`` first (the page's), then by rank, title
+before lead before body. ``highlight(text, terms)`` makes the snippet shown
+under each result.
 
-A library was considered (modelsearch) but it needs the model to inherit its
-mixin and keeps a second index table per backend; the database's own
-full-text engine is enough for a newsroom's few thousand releases.
+Both databases search the release's stored search text
+(``newsroom.searchtext``: Russian words stemmed, Chinese split into
+characters) and only split it at spaces, so the same query finds the same
+releases on either. A word matches any token it begins (“qingd” finds
+Qingdao; a Russian word is stemmed first, so “саммит” finds “саммита”); a
+term in Chinese, Japanese or Korean matches its characters in a row, so
+“秘书长” is found inside a sentence without spaces. The ranking is the
+database's own, read from the index once per query: SQLite joins its FTS5
+table and orders by bm25 (title 10, lead 4, body 1); PostgreSQL reads the
+stored weighted tsvector (title A, lead B, body C) with ``ts_rank``. The
+index and its upkeep live in migration 0012_search_languages.
+
+Other databases search the text by substring.
 """
 
 import html
 import re
 
 from django.db import connection
-from django.db.models import FloatField, Q, Value
-from django.db.models.expressions import RawSQL
+from django.db.models import Case, FloatField, IntegerField, Q, Value, When
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
+
+from newsroom.searchtext import CJK, CYRILLIC, WORD, russian_stem, word_tokens
 
 # Longer queries are cut rather than refused: a pasted paragraph still finds its release.
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
 SNIPPET_CHARS = 240
 
-WORD = re.compile(r"[^\W_]+")
-# Neither FTS5's unicode61 tokenizer nor PostgreSQL's "simple" parser splits
-# Chinese or Japanese text into words, so such terms are matched as substrings.
-CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
-
 FTS_TABLE = "newsroom_release_fts"
 TABLE = '"newsroom_pressrelease"'
-# Must stay identical to the expression of the GIN index in migration 0004.
-PG_DOCUMENT = (
-    f"to_tsvector('simple'::regconfig, coalesce({TABLE}.\"title\", '') || ' ' || "
-    f"coalesce({TABLE}.\"lead\", '') || ' ' || coalesce({TABLE}.\"body\", ''))"
-)
-PG_WEIGHTED = (
-    f"setweight(to_tsvector('simple'::regconfig, coalesce({TABLE}.\"title\", '')), 'A') || "
-    f"setweight(to_tsvector('simple'::regconfig, coalesce({TABLE}.\"lead\", '')), 'B') || "
-    f"setweight(to_tsvector('simple'::regconfig, coalesce({TABLE}.\"body\", '')), 'C')"
-)
 
 
 def query_terms(text):
@@ -54,48 +49,81 @@ def query_terms(text):
     return terms[:MAX_TERMS]
 
 
-def search_releases(queryset, text):
-    """``queryset`` narrowed to releases matching every word, best first (``search_rank``)."""
+def query_tokens(terms):
+    """Each term as a phrase of index tokens, with whether its last token is a prefix.
+
+    A term in Chinese, Japanese or Korean is its characters in a row, never a prefix.
+    """
+    phrases = [(word_tokens(term), not CJK.search(term)) for term in terms]
+    return [(tokens, prefix) for tokens, prefix in phrases if tokens]
+
+
+def fts5_query(phrases):
+    """The FTS5 MATCH expression: every phrase, each token quoted."""
+    return " ".join(
+        f'"{" ".join(tokens)}"' + (" *" if prefix else "") for tokens, prefix in phrases
+    )
+
+
+def tsquery(phrases):
+    """The same query for PostgreSQL's ``to_tsquery('simple', …)``."""
+    return " & ".join(
+        "(" + " <-> ".join(f"'{token}'" for token in tokens) + (":*" if prefix else "") + ")"
+        for tokens, prefix in phrases
+    )
+
+
+def search_releases(queryset, text, language=None):
+    """``queryset`` narrowed to releases matching every word, best first (``search_rank``).
+
+    With ``language``, releases in that language come before the others.
+    """
     terms = query_terms(text)
-    if not terms:
+    phrases = query_tokens(terms)
+    if not phrases:
         return queryset.none()
-    if any(CJK.search(term) for term in terms) or connection.vendor not in {
-        "sqlite",
-        "postgresql",
-    }:
-        return _substring_search(queryset, terms)
     if connection.vendor == "postgresql":
-        tsquery = " & ".join(f"'{term}':*" for term in terms)
-        matches = RawSQL(f"{PG_DOCUMENT} @@ to_tsquery('simple', %s)", [tsquery])
-        rank = RawSQL(
-            f"ts_rank({PG_WEIGHTED}, to_tsquery('simple', %s))",
-            [tsquery],
-            output_field=FloatField(),
+        query = tsquery(phrases)
+        queryset = queryset.extra(
+            select={"search_rank": f"ts_rank({TABLE}.search_vector, to_tsquery('simple', %s))"},
+            select_params=[query],
+            where=[f"{TABLE}.search_vector @@ to_tsquery('simple', %s)"],
+            params=[query],
         )
-        queryset = queryset.alias(search_match=matches).filter(search_match=True)
+    elif connection.vendor == "sqlite":
+        # One join to the index: bm25 is computed once per query, inside it, not
+        # in a subquery per release. Lower is better there; negated so that
+        # higher is better on both databases. "+ 0" keeps the join's condition
+        # off the index's rowid, so SQLite must read the index once and look the
+        # releases up by id, never run the full-text query once per release
+        # (which the count of a common word would otherwise do).
+        queryset = queryset.extra(
+            select={"search_rank": f"-bm25({FTS_TABLE}, 10.0, 4.0, 1.0)"},
+            tables=[f'"{FTS_TABLE}"'],
+            where=[f"{FTS_TABLE} MATCH %s", f"{TABLE}.id = {FTS_TABLE}.rowid + 0"],
+            params=[fts5_query(phrases)],
+        )
     else:
-        match = " ".join(f'"{term}"*' for term in terms)
-        queryset = queryset.filter(
-            pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
-        )
-        # bm25() is lower for better matches; negated so that higher is better on both.
-        rank = RawSQL(
-            f"SELECT -bm25({FTS_TABLE}, 10.0, 4.0, 1.0) FROM {FTS_TABLE} "
-            f'WHERE {FTS_TABLE} MATCH %s AND rowid = {TABLE}."id"',
-            [match],
-            output_field=FloatField(),
-        )
-    return queryset.annotate(search_rank=rank).order_by("-search_rank", "-publish_at", "-pk")
+        return _substring_search(queryset, terms, language)
+    return queryset.order_by(*_language_first(language), "-search_rank", "-publish_at", "-pk")
 
 
-def _substring_search(queryset, terms):
+def _language_first(language):
+    if not language:
+        return []
+    return [
+        Case(When(language=language, then=Value(0)), default=Value(1), output_field=IntegerField())
+    ]
+
+
+def _substring_search(queryset, terms, language):
     condition = Q()
     for term in terms:
         condition &= Q(title__icontains=term) | Q(lead__icontains=term) | Q(body__icontains=term)
     return (
         queryset.filter(condition)
         .annotate(search_rank=Value(0.0, output_field=FloatField()))
-        .order_by("-publish_at", "-pk")
+        .order_by(*_language_first(language), "-publish_at", "-pk")
     )
 
 
@@ -105,7 +133,9 @@ def _term_pattern(terms):
         if CJK.search(term):
             parts.append(re.escape(term))
         else:
-            parts.append(rf"(?<![^\W_]){re.escape(term)}[^\W_]*")
+            # A Russian word is found by its stem, so its other forms are marked too.
+            stem = russian_stem(term) if CYRILLIC.search(term) else term
+            parts.append(rf"(?<![^\W_]){re.escape(stem)}[^\W_]*")
     return re.compile("|".join(parts), re.IGNORECASE)
 
 

@@ -1,7 +1,18 @@
-"""sitemap.xml: public releases and the pages about organisations, people, documents, topics."""
+"""sitemap.xml: public releases and the pages about organisations, people, documents, topics.
+
+One sitemap for every language. A release is listed once, at its canonical
+address (under its own language's prefix), with ``hreflang`` alternates naming
+its public versions, itself included, when it has more than one. Every other
+page is listed under each language's prefix, with the other languages' as its
+alternates and the English address as ``x-default``.
+"""
+
+from collections import defaultdict
+from urllib.parse import urlsplit
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.functional import cached_property
 
@@ -15,7 +26,7 @@ class ReleaseSitemap(Sitemap):
     def items(self):
         return (
             PressRelease.objects.public()
-            .only("slug", "language", "publish_at", "updated_at")
+            .only("slug", "language", "translation_group", "publish_at", "updated_at")
             .order_by("-publish_at", "-pk")
         )
 
@@ -25,8 +36,47 @@ class ReleaseSitemap(Sitemap):
     def lastmod(self, item):
         return max(item.updated_at, item.publish_at)
 
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        versions = public_versions()
+        for url in urls:
+            others = versions.get(url["item"].translation_group, [])
+            origin = "{0.scheme}://{0.netloc}".format(urlsplit(url["location"]))
+            url["alternates"] = [
+                {"location": f"{origin}{path}", "lang_code": language} for language, path in others
+            ]
+        return urls
 
-class SectionSitemap(Sitemap):
+
+def public_versions():
+    """Translation group → (language, canonical path) of each public version, for the
+    groups with more than one: only ``public()`` releases are ever named."""
+    public = PressRelease.objects.public()
+    translated = (
+        public.values("translation_group")
+        .annotate(versions=Count("pk"))
+        .filter(versions__gt=1)
+        .values("translation_group")
+    )
+    versions = defaultdict(list)
+    for release in (
+        public.filter(translation_group__in=translated)
+        .only("slug", "language", "translation_group")
+        .order_by("language")
+    ):
+        versions[release.translation_group].append((release.language, release.get_canonical_url()))
+    return versions
+
+
+class InEveryLanguage(Sitemap):
+    """A page listed under each language's prefix, each naming the others."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class SectionSitemap(InEveryLanguage):
     changefreq = "daily"
     priority = 0.5
 
@@ -50,7 +100,7 @@ class SectionSitemap(Sitemap):
         return self.latest_publish_at
 
 
-class ModelSitemap(Sitemap):
+class ModelSitemap(InEveryLanguage):
     changefreq = "weekly"
     priority = 0.4
     model = None
@@ -71,7 +121,7 @@ class DocumentSitemap(ModelSitemap):
     model = Document
 
 
-class TopicSitemap(Sitemap):
+class TopicSitemap(InEveryLanguage):
     changefreq = "daily"
     priority = 0.4
 

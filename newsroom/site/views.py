@@ -51,10 +51,17 @@ def year_or_404(value):
 
 
 class PublicReleaseMixin:
-    """Every public view of releases starts from ``PressRelease.objects.public()``."""
+    """Every public view of releases starts from ``PressRelease.objects.public()``.
+
+    Lists show each release once, in the page's language where they hold a
+    version in it (``listed``, after the list's own filters).
+    """
 
     def public_releases(self):
         return PressRelease.objects.public()
+
+    def listed(self, releases):
+        return releases.in_language(get_language())
 
 
 class CountOncePerVersion(Paginator):
@@ -91,7 +98,9 @@ class PaginatedListMixin(PublicReleaseMixin):
         return type(self).__name__
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        return self.paginator_class(queryset, per_page, count_name=self.count_name(), **kwargs)
+        # Each language lists one version of a release: its own count.
+        count_name = f"{get_language()}:{self.count_name()}"
+        return self.paginator_class(queryset, per_page, count_name=count_name, **kwargs)
 
 
 class HomeView(PaginatedListMixin, ListView):
@@ -99,7 +108,7 @@ class HomeView(PaginatedListMixin, ListView):
     context_object_name = "releases"
 
     def get_queryset(self):
-        return self.public_releases().for_listing()
+        return self.listed(self.public_releases()).for_listing()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -150,7 +159,7 @@ class NewsListView(PaginatedListMixin, ListView):
             releases = releases.naming_organisation(filters["organisation"])
         if filters["year"]:
             releases = releases.filter(dateline_date__year=year_or_404(filters["year"]))
-        return releases.for_listing()
+        return self.listed(releases).for_listing()
 
     def count_name(self):
         return "news-list:" + "&".join(f"{key}={value}" for key, value in self.filters().items())
@@ -201,7 +210,7 @@ class ArchiveMixin(PaginatedListMixin):
     def get_queryset(self):
         # Without the listing's prefetches: the previous and next archive each
         # look up one release's date in it.
-        return self.public_releases().order_by("-dateline_date", "-publish_at", "-pk")
+        return self.listed(self.public_releases()).order_by("-dateline_date", "-publish_at", "-pk")
 
     def paginate_queryset(self, queryset, page_size):
         return super().paginate_queryset(queryset.for_listing(), page_size)
@@ -261,7 +270,7 @@ class TopicDetailView(PaginatedListMixin, ListView):
         self.topic = get_object_or_404(
             PressRelease.objects.public().topics(), slug=self.kwargs["slug"]
         )
-        return self.public_releases().filter(tags=self.topic).for_listing()
+        return self.listed(self.public_releases().filter(tags=self.topic)).for_listing()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(topic=self.topic, **kwargs)
@@ -344,9 +353,9 @@ class OrganisationDetailView(PublicReleaseMixin, DetailView):
                 parent=parent,
                 bodies=organisation.public_bodies,
             ),
-            releases=self.public_releases()
-            .filter(organisations=organisation)
-            .for_listing()[:PAGE_SIZE],
+            releases=self.listed(
+                self.public_releases().filter(organisations=organisation)
+            ).for_listing()[:PAGE_SIZE],
             documents=Document.objects.public().filter(parties=organisation)[:PAGE_SIZE],
         )
         return context
@@ -375,9 +384,9 @@ class PersonDetailView(PublicReleaseMixin, DetailView):
         # Probed release by release, newest first: a person most releases name
         # costs no more than one named twice.
         naming = PressRelease.objects.filter(self.object.named_in(), pk=OuterRef("pk"))
-        context["releases"] = (
-            self.public_releases().filter(Exists(naming)).for_listing()[:PAGE_SIZE]
-        )
+        context["releases"] = self.listed(
+            self.public_releases().filter(Exists(naming))
+        ).for_listing()[:PAGE_SIZE]
         return context
 
 
@@ -392,7 +401,9 @@ class DocumentDetailView(PublicReleaseMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["releases"] = self.public_releases().filter(documents=self.object).for_listing()
+        context["releases"] = self.listed(
+            self.public_releases().filter(documents=self.object)
+        ).for_listing()
         return context
 
 
@@ -403,7 +414,10 @@ class SearchView(PublicReleaseMixin, ListView):
 
     def get_queryset(self):
         self.query = query_param(self.request, "q", limit=500)
-        return search_releases(self.public_releases(), self.query).prefetch_related("organisations")
+        # Every version is searched: a word is in the language it was typed in.
+        # The page's language comes first.
+        releases = search_releases(self.public_releases(), self.query, get_language())
+        return releases.prefetch_related("organisations")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
