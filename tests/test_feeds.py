@@ -120,6 +120,24 @@ def test_sitemap_becomes_an_index_beyond_its_url_limit(client, releases, monkeyp
     assert client.get("/sitemap-releases.xml?p=99").status_code == 404
 
 
+def test_the_sitemap_index_dates_the_releases_by_their_newest_change(client, releases, monkeypatch):
+    from newsroom.site.sitemaps import ReleaseSitemap
+
+    monkeypatch.setattr(Sitemap, "limit", 2)
+    expected = max(
+        max(release.updated_at, release.publish_at) for release in PressRelease.objects.public()
+    )
+    assert ReleaseSitemap().get_latest_lastmod() == expected
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    [releases_part] = [
+        node
+        for node in root.findall("sm:sitemap", SITEMAP_NS)
+        if node.find("sm:loc", SITEMAP_NS).text == "http://testserver/sitemap-releases.xml"
+    ]
+    lastmod = releases_part.find("sm:lastmod", SITEMAP_NS).text
+    assert lastmod.startswith(expected.date().isoformat())
+
+
 def test_robots_txt_points_at_the_sitemap(client, db):
     response = client.get("/robots.txt")
     assert response["Content-Type"].startswith("text/plain")

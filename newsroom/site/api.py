@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from newsroom.models import Organisation, PressRelease
 
 from .media import pictures
+from .paging import CountOncePerVersion
 from .params import query_param
 from .search import search_releases
 
@@ -154,12 +155,16 @@ def release_list(request):
             )
         releases = releases.filter(language=language)
     if topic:
-        releases = releases.filter(tags__slug=topic).distinct()
+        releases = releases.with_topic(topic)
     if organisation:
-        releases = releases.filter(organisations__slug=organisation).distinct()
+        releases = releases.naming_organisation(organisation)
     if query:
-        releases = search_releases(releases, query)
-    paginator = Paginator(releases, PAGE_SIZE)
+        # Search results are ranked and counted by the search itself.
+        paginator = Paginator(search_releases(releases, query), PAGE_SIZE)
+    else:
+        paginator = CountOncePerVersion(
+            releases, PAGE_SIZE, count_name=f"api:{language}:{topic}:{organisation}"
+        )
     try:
         page = paginator.page(request.GET.get("page", 1))
     except (EmptyPage, PageNotAnInteger):

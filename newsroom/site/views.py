@@ -1,13 +1,10 @@
 """The public site. Every view starts from ``PressRelease.objects.public()``."""
 
 import datetime
-import hashlib
 
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.views.generic import (
     DetailView,
@@ -30,6 +27,7 @@ from newsroom.models import (
 from .cache import for_content_version
 from .context import feeds_page_context, release_page_context
 from .diagram import relation_diagram
+from .paging import CountOncePerVersion
 from .params import query_param, query_without_page
 from .search import highlight, query_terms, search_releases
 
@@ -62,30 +60,6 @@ class PublicReleaseMixin:
 
     def listed(self, releases):
         return releases.in_language(get_language())
-
-
-class CountOncePerVersion(Paginator):
-    """A paginator that counts its releases once per content version.
-
-    Every page of a list shows the same total; counting a large archive again
-    for each page and each reader would cost more than building the page.
-    """
-
-    def __init__(self, *args, count_name, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.count_name = count_name
-
-    @cached_property
-    def count(self):
-        digest = hashlib.sha256(self.count_name.encode()).hexdigest()
-        return for_content_version(f"count:{digest}", lambda: Paginator.count.func(self))
-
-    def page(self, number):
-        """The page's releases, found by key first: a deep page of the archive
-        then skips its offset in the index instead of reading whole rows."""
-        page = super().page(number)
-        page.object_list = self.object_list.filter(pk__in=page.object_list.values("pk"))
-        return page
 
 
 class PaginatedListMixin(PublicReleaseMixin):
