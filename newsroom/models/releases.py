@@ -369,6 +369,11 @@ class PressRelease(models.Model):
                 fields=["status", "dateline_date", "publish_at"],
                 name="newsroom_pr_dateline_pub_idx",
             ),
+            # The sitemap's date of the newest change to a public release.
+            models.Index(
+                fields=["status", "updated_at", "publish_at"],
+                name="newsroom_pr_public_updated_idx",
+            ),
             # A release's public versions: without it, SQLite walks every public
             # release by date rather than the few of one group.
             models.Index(

@@ -29,13 +29,13 @@ def not_found(detail=None):
     return api_response({"detail": detail or _("Not found.")}, status=404)
 
 
+def for_api(releases):
+    """``releases`` with everything an API entry shows."""
+    return releases.for_api().prefetch_related("photos", "documents")
+
+
 def api_releases():
-    return (
-        PressRelease.objects.public()
-        .for_api()
-        .prefetch_related("photos", "documents")
-        .order_by("-publish_at", "-pk")
-    )
+    return for_api(PressRelease.objects.public()).order_by("-publish_at", "-pk")
 
 
 def withdrawn(release):
@@ -163,7 +163,10 @@ def release_list(request):
         paginator = Paginator(search_releases(releases, query), PAGE_SIZE)
     else:
         paginator = CountOncePerVersion(
-            releases, PAGE_SIZE, count_name=f"api:{language}:{topic}:{organisation}"
+            releases,
+            PAGE_SIZE,
+            count_name=f"api:{language}:{topic}:{organisation}",
+            prepare=for_api,
         )
     try:
         page = paginator.page(request.GET.get("page", 1))

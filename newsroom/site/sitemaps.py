@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Count, Max
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.functional import cached_property
 
@@ -37,12 +37,14 @@ class ReleaseSitemap(Sitemap):
         return max(item.updated_at, item.publish_at)
 
     def get_latest_lastmod(self):
-        """What ``lastmod`` gives the newest release, by two aggregates: the sitemap
-        index asks for it, and ``Sitemap`` would read every release to find it."""
-        latest = PressRelease.objects.public().aggregate(
-            updated=Max("updated_at"), published=Max("publish_at")
-        )
-        return max(filter(None, latest.values()), default=None)
+        """What ``lastmod`` gives the newest release, by two indexed look-ups: the
+        sitemap index asks for it, and ``Sitemap`` would read every release."""
+        public = PressRelease.objects.public()
+        latest = [
+            public.order_by(f"-{field}").values_list(field, flat=True).first()
+            for field in ("updated_at", "publish_at")
+        ]
+        return max(filter(None, latest), default=None)
 
     def get_urls(self, page=1, site=None, protocol=None):
         urls = super().get_urls(page=page, site=site, protocol=protocol)

@@ -1,6 +1,7 @@
 """The public site. Every view starts from ``PressRelease.objects.public()``."""
 
 import datetime
+from operator import methodcaller
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
@@ -74,7 +75,13 @@ class PaginatedListMixin(PublicReleaseMixin):
     def get_paginator(self, queryset, per_page, **kwargs):
         # Each language lists one version of a release: its own count.
         count_name = f"{get_language()}:{self.count_name()}"
-        return self.paginator_class(queryset, per_page, count_name=count_name, **kwargs)
+        return self.paginator_class(
+            queryset,
+            per_page,
+            count_name=count_name,
+            prepare=methodcaller("for_listing"),
+            **kwargs,
+        )
 
 
 class HomeView(PaginatedListMixin, ListView):
