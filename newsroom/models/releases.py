@@ -105,13 +105,16 @@ class PressReleaseQuerySet(models.QuerySet):
 
     def with_topic(self, slug):
         """The releases carrying the topic ``slug``; each once, without DISTINCT."""
-        return self.filter(Exists(self.model.objects.filter(pk=OuterRef("pk"), tags__slug=slug)))
+        return self.filter(
+            Exists(TaggedTopic.objects.filter(content_object=OuterRef("pk"), tag__slug=slug))
+        )
 
     def naming_organisation(self, slug):
         """The releases naming the organisation ``slug``; each once, without DISTINCT."""
-        return self.filter(
-            Exists(self.model.objects.filter(pk=OuterRef("pk"), organisations__slug=slug))
+        links = PressRelease.organisations.through.objects.filter(
+            pressrelease=OuterRef("pk"), organisation__slug=slug
         )
+        return self.filter(Exists(links))
 
     def dateline_years(self):
         """The years of these releases' datelines, newest first, as 1 January of each.
