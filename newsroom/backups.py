@@ -588,6 +588,9 @@ def import_archive(path, *, using=DEFAULT_DB_ALIAS, check_only=False):
         for name in written:
             default_storage.delete(name)
         raise
+    # The planner's statistics described the empty tables; SQLite keeps none until asked.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return summary
 
 
