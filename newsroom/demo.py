@@ -412,6 +412,7 @@ def build_seed_translations(seed, editor, published_at):
             dateline_date=seed.dateline_date,
             language=language,
             translation_group=seed.translation_group,
+            translated_from=seed,
             created_at=published_at,
         )
         editing.save_release(
@@ -420,6 +421,7 @@ def build_seed_translations(seed, editor, published_at):
             comment="Sample translation of the title and lead.",
             links=editing.content_links_of(seed),
             now=published_at,
+            caught_up_with=seed.content_version,
         )
         release.submit(editor, now=published_at)
         release.publish(editor, now=published_at)
