@@ -135,6 +135,7 @@ def test_admin_adds_a_translation_and_opens_it(original, editor, login):
     assert '<option value="ru">Russian</option>' in page
     assert '<option value="zh-hans">Simplified Chinese</option>' in page
     assert 'value="en"' not in page
+    assert '<a href="/admin/newsroom/">Newsroom</a>' in page
     response = client.post(translate_url(original), {"language": "zh-hans"})
     version = PressRelease.objects.get(
         translation_group=original.translation_group, language="zh-hans"
