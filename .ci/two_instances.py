@@ -111,9 +111,12 @@ class FormReader(html.parser.HTMLParser):
             return
         name = attrs.get("name")
         if tag == "input" and name and attrs.get("type") not in ("submit", "file", "button"):
-            if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
+            if attrs.get("type") in ("checkbox", "radio"):
+                # A browser posts a ticked box's value, "on" when it has none.
+                if "checked" in attrs:
+                    self.fields.append((name, attrs.get("value", "on")))
                 return
-            self.fields.append((name, attrs.get("value", "on")))
+            self.fields.append((name, attrs.get("value", "")))
         elif tag == "select" and name:
             self.select = name
         elif tag == "option" and self.select and "selected" in attrs:
