@@ -73,14 +73,7 @@ PARTICIPANT_FIELDS = ["person_id", "office_id", "role", "order"]
 # What a translation follows: the fields readers read in the version's own words. A
 # change to any of them, or to what the versions share (``_shared_links``), puts the
 # versions translated from the release out of date; a status step changes none.
-TRANSLATED_FIELDS = [
-    "title",
-    "lead",
-    "body",
-    "dateline_place",
-    "dateline_date",
-    "correction_note",
-]
+TRANSLATED_FIELDS = [field for field in CONTENT_FIELDS if field != "kind"]
 
 
 def save_release(
