@@ -14,6 +14,13 @@ The version state costs no query on a cache hit: it remembers the time of
 the next scheduled release, which ``embargo_changed`` brings up to date. A hit
 costs one round trip to the cache: the state and the page are read together.
 
+With Redis, each process also keeps a copy of the version state and of the
+pages it served last (``LocalCopy``), so a hit costs no round trip at all.
+Every change of the state is announced on a Redis channel, and a thread in
+each process listens and drops its copy the moment one arrives; the copy is
+used only while that subscription is known to be live, so a process that
+cannot hear of changes asks the cache every time, as without it.
+
 A cache that fails (Redis down or unreachable) never fails a page or a save:
 pages are built uncached, ``CacheGuard`` stops asking the cache for a few
 seconds so a dead cache costs one socket timeout rather than one per call,
@@ -22,11 +29,15 @@ the cache answers again. Pages also expire after ``NEWSROOM_PAGE_TIMEOUT``, so
 even a renewal lost with a process that died is bounded.
 """
 
+import contextlib
 import contextvars
 import hashlib
 import logging
+import os
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
@@ -41,6 +52,8 @@ from newsroom.editorial.signals import embargo_changed, public_content_changed
 from newsroom.models import PressRelease
 
 STATE_KEY = "newsroom:public:state"
+# Where every change of the state is announced to the processes keeping a copy of it.
+CHANGES_CHANNEL = "newsroom:public:changes"
 # Pages kept by a shared cache; a renewal lost in a cache outage lasts no longer.
 PAGE_TIMEOUT = 60 * 60
 # A cache inside one process never hears of a change saved through another
@@ -83,6 +96,7 @@ class CacheGuard:
         self.renewal_missed = False
 
     def call(self, method, *args, default=None):
+        """``cache.<method>(*args)``, or ``method(*args)`` when given a function."""
         now = time.monotonic()
         if now < self.down_until:
             self.renewal_missed = self.renewal_missed or method == "delete"
@@ -91,8 +105,9 @@ class CacheGuard:
             if self.renewal_missed:
                 # A change readers can see was announced while the cache was away.
                 cache.delete(STATE_KEY)
+                _publish_change()
                 self.renewal_missed = False
-            return getattr(cache, method)(*args)
+            return (method if callable(method) else getattr(cache, method))(*args)
         except CACHE_ERRORS as error:
             self.down_until = now + self.retry_seconds
             self.renewal_missed = self.renewal_missed or method == "delete"
@@ -101,8 +116,171 @@ class CacheGuard:
                 logger.warning("The page cache is unreachable; pages are built uncached: %s", error)
             return default
 
+    def healthy(self):
+        return time.monotonic() >= self.down_until and not self.renewal_missed
+
 
 guard = CacheGuard()
+
+
+def _redis_client():
+    """The Redis client behind the default cache; ``None`` for any other backend."""
+    backend = getattr(cache, "_cache", None)
+    get_client = getattr(backend, "get_client", None)
+    return get_client(write=True) if get_client is not None else None
+
+
+def _changes_channel(client):
+    # Channels are shared by every database of a server: the cache's prefix and database
+    # number keep sites that share a server apart.
+    database = client.connection_pool.connection_kwargs.get("db", 0)
+    return f"{cache.make_key(CHANGES_CHANNEL)}:{database}"
+
+
+def _publish_change():
+    """Tell every process keeping a copy of the state that it changed."""
+    local_copy.forget()
+    if (client := _redis_client()) is not None:
+        client.publish(_changes_channel(client), local_copy.token)
+
+
+class LocalCopy:
+    """The version state and the pages served last, kept in this process between two changes.
+
+    A thread subscribes to ``CHANGES_CHANNEL`` and empties the copy whenever a
+    message arrives, and when the subscription drops; it pings the server every
+    ``ping_seconds`` and counts the subscription as lost when no answer came
+    within ``silence_seconds``. Only a copy made while the subscription was
+    live, and with no change heard since the read began (``epoch``), is kept.
+    Pages are kept up to ``NEWSROOM_LOCAL_PAGE_BYTES`` (least recently served
+    go first); 0 turns the copy off.
+    """
+
+    ping_seconds = 1.0
+    silence_seconds = 3.0
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.process = None
+        # What this process's announcements carry, so that it does not hear its own.
+        self.token = uuid.uuid4().hex.encode()
+        self.source = None
+        # Each start of the listening thread; a thread of an earlier one only stops.
+        self.generation = 0
+        self.live = False
+        self.epoch = 0
+        self.state = None
+        self.pages = OrderedDict()
+        self.page_bytes = 0
+
+    @staticmethod
+    def budget():
+        return settings.NEWSROOM_LOCAL_PAGE_BYTES
+
+    def ready(self):
+        """Whether the copy may be used now: listening, and the cache healthy."""
+        if not self.budget() or not guard.healthy():
+            return False
+        source = settings.CACHES["default"].get("LOCATION")
+        if self.process != os.getpid() or self.source != source:
+            # After a fork the parent's thread is not here; after a change of cache the
+            # thread listens to the wrong server.
+            self.start(source)
+        return self.live
+
+    def start(self, source):
+        with self.lock:
+            if self.process != os.getpid():
+                self.token = uuid.uuid4().hex.encode()
+            self.process, self.source = os.getpid(), source
+            self.generation += 1
+            self.live = False
+            self._empty()
+            generation = self.generation
+        if _redis_client() is not None:
+            threading.Thread(
+                target=self._listen, args=(generation,), daemon=True, name="newsroom-changes"
+            ).start()
+
+    def current(self, generation):
+        return generation == self.generation and self.process == os.getpid()
+
+    def _listen(self, generation):
+        while self.current(generation):
+            with contextlib.suppress(*CACHE_ERRORS):
+                self._follow(generation)
+            self.forget(live=False, generation=generation)
+            time.sleep(guard.retry_seconds)
+
+    def _follow(self, generation):
+        client = _redis_client()
+        if client is None:
+            return
+        pubsub = client.pubsub()
+        try:
+            pubsub.subscribe(_changes_channel(client))
+            answered = time.monotonic()
+            while self.current(generation):
+                message = pubsub.get_message(timeout=self.ping_seconds)
+                now = time.monotonic()
+                if message is None:
+                    if now - answered > self.silence_seconds:
+                        return
+                    pubsub.ping()
+                    continue
+                answered = now
+                if message["type"] == "subscribe":
+                    self.forget(live=True, generation=generation)
+                elif message["type"] == "message" and message["data"] != self.token:
+                    # This process emptied its copy when it announced the change.
+                    self.forget()
+        finally:
+            pubsub.close()
+
+    def forget(self, live=None, generation=None):
+        """Drop the copy; a listening thread also says whether it hears changes now."""
+        with self.lock:
+            self.epoch += 1
+            if live is not None and generation == self.generation:
+                self.live = live
+            self._empty()
+
+    def _empty(self):
+        self.state = None
+        self.pages.clear()
+        self.page_bytes = 0
+
+    def read(self, key):
+        """The state and the page under ``key`` kept here: ``(None, None)`` when not kept."""
+        with self.lock:
+            entry = self.pages.get(key)
+            if entry is not None:
+                self.pages.move_to_end(key)
+            return self.state, entry
+
+    def keep(self, epoch, state, key=None, entry=None):
+        """Keep ``state`` (and the page) read since ``epoch``, if nothing changed meanwhile."""
+        with self.lock:
+            if not self.live or epoch != self.epoch or not guard.healthy():
+                return
+            if self.state is not None and self.state["version"] != state["version"]:
+                self._empty()
+            self.state = state
+            if entry is None or entry.get("version") != state["version"]:
+                return
+            size = len(entry["content"])
+            if size > self.budget() // 8:
+                return
+            if (old := self.pages.pop(key, None)) is not None:
+                self.page_bytes -= len(old["content"])
+            self.pages[key] = entry
+            self.page_bytes += size
+            while self.page_bytes > self.budget():
+                _, dropped = self.pages.popitem(last=False)
+                self.page_bytes -= len(dropped["content"])
+
+
+local_copy = LocalCopy()
 
 # The content version a page is being built under: what it shows from the
 # shared fragments must be of the same version as the page itself.
@@ -123,11 +301,16 @@ def _new_state(now=None):
     return {"version": uuid.uuid4().hex, "changed_at": now, "next_due": _next_due(now)}
 
 
+def _due(state, now):
+    return state["next_due"] is not None and state["next_due"] <= now
+
+
 def _current(state, now):
     """``state`` as read from the cache, or a new one when there is none or it is due."""
-    if state is None or (state["next_due"] is not None and state["next_due"] <= now):
+    if state is None or _due(state, now):
         state = _new_state(now)
         guard.call("set", STATE_KEY, state, page_timeout())
+        guard.call(_publish_change)
     return state
 
 
@@ -135,7 +318,15 @@ def public_state(now=None):
     """The current content version; renewed when the next scheduled release is due."""
     if (state := building_under.get()) is not None:
         return state
-    return _current(guard.call("get", STATE_KEY), now or timezone.now())
+    now = now or timezone.now()
+    if local_copy.ready():
+        state, _ = local_copy.read(None)
+        if state is not None and not _due(state, now):
+            return state
+    epoch = local_copy.epoch
+    state = _current(guard.call("get", STATE_KEY), now)
+    local_copy.keep(epoch, state)
+    return state
 
 
 def for_content_version(name, compute):
@@ -156,15 +347,19 @@ def for_content_version(name, compute):
 
 def invalidate_public_pages(**kwargs):
     """Forget every cached public page: the next request starts a new content version."""
+    local_copy.forget()
     guard.call("delete", STATE_KEY)
+    guard.call(_publish_change)
 
 
 def reschedule_public_pages(**kwargs):
     """Keep the cached pages, but learn when the next scheduled release comes due."""
+    local_copy.forget()
     state = guard.call("get", STATE_KEY)
     if state is not None:
         state = {**state, "next_due": _next_due(timezone.now())}
         guard.call("set", STATE_KEY, state, page_timeout())
+        guard.call(_publish_change)
 
 
 def connect():
@@ -192,11 +387,19 @@ def state_and_page(request, now=None):
     another content version.
     """
     key = page_key(request)
+    now = now or timezone.now()
+    if local_copy.ready():
+        state, entry = local_copy.read(key)
+        if state is not None and entry is not None and not _due(state, now):
+            # Kept only under the version kept with it: the copy is emptied on a change.
+            return state, key, entry
+    epoch = local_copy.epoch
     found = guard.call("get_many", [STATE_KEY, key], default={})
-    state = _current(found.get(STATE_KEY), now or timezone.now())
+    state = _current(found.get(STATE_KEY), now)
     entry = found.get(key)
     if entry is not None and entry.get("version") != state["version"]:
         entry = None
+    local_copy.keep(epoch, state, key, entry)
     return state, key, entry
 
 
@@ -221,6 +424,7 @@ def cached_public_page(view):
             or not getattr(settings, "NEWSROOM_PAGE_CACHE", True)
         ):
             return view(request, *args, **kwargs)
+        epoch = local_copy.epoch
         state, key, entry = state_and_page(request)
         if entry is None:
             token = building_under.set(state)
@@ -241,6 +445,7 @@ def cached_public_page(view):
                 "last_modified": state["changed_at"].timestamp(),
             }
             guard.call("set", key, entry, page_timeout())
+            local_copy.keep(epoch, state, key, entry)
         response = HttpResponse(entry["content"], status=entry["status"])
         for header, value in entry["headers"].items():
             response[header] = value

@@ -1,11 +1,19 @@
 """Pagination of public lists: counted once per content version, pages found by key."""
 
 import hashlib
+from functools import reduce
+from operator import or_
 
 from django.core.paginator import Paginator
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils.functional import cached_property
 
 from .cache import for_content_version
+
+# A page this many releases or fewer from the start of its list skips its offset in the
+# index: cheaper than learning where every page starts.
+DIRECT_OFFSET_ROWS = 200
 
 
 class CountOncePerVersion(Paginator):
@@ -16,11 +24,16 @@ class CountOncePerVersion(Paginator):
     for each page and each reader would cost more than building the page.
 
     A page is read in two steps within one query: the keys of its releases, in
-    the list's order, from the index (a deep page skips its offset there rather
-    than in whole rows), then those releases alone, made ready for display by
+    the list's order, then those releases alone, made ready for display by
     ``prepare`` (the list's prefetches). The second step starts from the keys,
     not from the list's filters again, so the database looks up twenty rows
     instead of walking the list a second time.
+
+    The first pages find their keys by skipping the offset. A deeper page starts
+    from where it begins in the list's order (keyset pagination): the sort key
+    of every page's first release is learnt once per content version in one
+    pass of the list, so the hundredth page and the last cost what the first
+    does rather than a walk through every release before them.
     """
 
     def __init__(self, object_list, per_page, *, count_name, prepare, **kwargs):
@@ -29,14 +42,90 @@ class CountOncePerVersion(Paginator):
         self.prepare = prepare
 
     @cached_property
+    def fragment_name(self):
+        return hashlib.sha256(self.count_name.encode()).hexdigest()
+
+    @cached_property
     def count(self):
-        digest = hashlib.sha256(self.count_name.encode()).hexdigest()
-        return for_content_version(f"count:{digest}", lambda: Paginator.count.func(self))
+        return for_content_version(
+            f"count:{self.fragment_name}", lambda: Paginator.count.func(self)
+        )
+
+    @cached_property
+    def ordering(self):
+        """The list's order, with ``pk`` named by its column."""
+        model = self.object_list.model
+        names = self.object_list.query.order_by or model._meta.ordering
+        return [
+            ("-" if name.startswith("-") else "") + _field_name(model, name.lstrip("-"))
+            for name in names
+        ]
 
     def page(self, number):
         page = super().page(number)
         model = self.object_list.model
-        ordering = self.object_list.query.order_by or model._meta.ordering
         keys = page.object_list.values("pk")
-        page.object_list = self.prepare(model.objects.filter(pk__in=keys).order_by(*ordering))
+        if self.count:
+            offset = page.start_index() - 1
+            size = page.end_index() - offset
+            if offset > DIRECT_OFFSET_ROWS and (start := self.page_start(page.number)):
+                # The page's bound first: SQLite reads an index from the first bound it
+                # is given on a column, and the list's own (``publish_at`` up to now)
+                # would have it walk every release newer than the page.
+                from_start = model.objects.filter(at_or_after(self.ordering, start))
+                keys = (from_start & self.object_list).values("pk")[:size]
+        page.object_list = self.prepare(model.objects.filter(pk__in=keys).order_by(*self.ordering))
         return page
+
+    def page_start(self, number):
+        """The sort key of the first release of page ``number``; ``None`` when the list's
+        order is no key (its last field not the primary key, or a value empty)."""
+        if self.ordering[-1].lstrip("-") != self.object_list.model._meta.pk.attname:
+            return None
+        starts = for_content_version(
+            f"page-starts:{self.fragment_name}:{self.per_page}", self.page_starts
+        )
+        return starts[number - 1] if number <= len(starts) else None
+
+    def page_starts(self):
+        """The sort key of the first release of each page, in one pass of the list."""
+        fields = [name.lstrip("-") for name in self.ordering]
+        position = Window(RowNumber(), order_by=[_order(name) for name in self.ordering])
+        rows = (
+            self.object_list.prefetch_related(None)
+            .annotate(list_position=position)
+            .annotate(position_in_page=(F("list_position") - 1) % self.per_page)
+            .filter(position_in_page=0)
+            .order_by("list_position")
+            .values_list(*fields)
+        )
+        return [None if None in row else row for row in rows]
+
+
+def at_or_after(ordering, start):
+    """The releases from ``start`` on in the order ``ordering``, whose last field is unique.
+
+    The first field's bound is stated on its own as well, so the database reads the
+    index from there rather than testing every row against the alternatives.
+    """
+    alternatives = []
+    equal_so_far = Q()
+    for index, (name, value) in enumerate(zip(ordering, start, strict=True)):
+        field = name.lstrip("-")
+        lookup = "lt" if name.startswith("-") else "gt"
+        if index == len(ordering) - 1:
+            lookup += "e"
+        alternatives.append(equal_so_far & Q(**{f"{field}__{lookup}": value}))
+        equal_so_far &= Q(**{field: value})
+    first = ordering[0]
+    leading = Q(**{f"{first.lstrip('-')}__{'lte' if first.startswith('-') else 'gte'}": start[0]})
+    return leading & reduce(or_, alternatives)
+
+
+def _field_name(model, name):
+    return model._meta.pk.attname if name == "pk" else name
+
+
+def _order(name):
+    field = F(name.lstrip("-"))
+    return field.desc() if name.startswith("-") else field.asc()

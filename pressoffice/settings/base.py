@@ -436,6 +436,13 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "press-office@localhost")
 EMAIL_TIMEOUT = 20
 
+# With Redis, each process keeps the pages it served last, up to this many bytes, until a
+# change is announced (newsroom/site/cache.py, LocalCopy); 0 keeps none.
+try:
+    NEWSROOM_LOCAL_PAGE_BYTES = int(env("NEWSROOM_LOCAL_PAGE_BYTES", str(16 * 1024 * 1024)))
+except ValueError:
+    raise ImproperlyConfigured("NEWSROOM_LOCAL_PAGE_BYTES must be a number of bytes.") from None
+
 # Release bodies larger than this are refused rather than stored.
 NEWSROOM_MAX_BODY_CHARS = 200_000
 
