@@ -128,9 +128,7 @@ def test_a_change_saved_here_shows_at_once(client, shared_cache, release, editor
     assert "After the change" in client.get("/").content.decode()
 
 
-def test_without_the_subscription_every_hit_asks_redis(
-    client, shared_cache, release, monkeypatch
-):
+def test_without_the_subscription_every_hit_asks_redis(client, shared_cache, release, monkeypatch):
     client.get("/")
     other = redis.Redis.from_url(REDIS_URL)
     # The server drops the copy's subscription, as a restart or a network fault would.
