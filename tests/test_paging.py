@@ -17,6 +17,7 @@ from django.utils import translation
 
 from newsroom.editorial import editing
 from newsroom.models import PressRelease
+from newsroom.site import paging
 from newsroom.site.paging import DIRECT_OFFSET_ROWS
 from newsroom.site.views import PAGE_SIZE
 
@@ -112,8 +113,11 @@ def pages_served(client, url, count, prefix=""):
     ]
 
 
-@pytest.mark.parametrize("language", ["en", "ru"])
-def test_every_page_of_the_news_list_holds_what_the_offset_gives(client, archive, language):
+@pytest.mark.parametrize(("language", "pages_a_piece"), [("en", 100), ("ru", 100), ("en", 3)])
+def test_every_page_of_the_news_list_holds_what_the_offset_gives(
+    client, archive, language, pages_a_piece, monkeypatch
+):
+    monkeypatch.setattr(paging, "PAGE_STARTS_CHUNK", pages_a_piece)
     expected = pages_by_offset(PressRelease.objects.public(), language)
     assert len(expected) * PAGE_SIZE > DIRECT_OFFSET_ROWS + 2 * PAGE_SIZE
     prefix = "" if language == "en" else f"/{language}"

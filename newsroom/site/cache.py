@@ -345,6 +345,20 @@ def for_content_version(name, compute):
     return value
 
 
+def many_for_content_version(names, compute):
+    """``{name: value}`` for each of ``names``, kept once per content version like
+    ``for_content_version``; ``compute(missing)`` gives the values not kept yet, in one go."""
+    version = public_state()["version"]
+    keys = {name: f"newsroom:fragment:{version}:{name}" for name in names}
+    found = guard.call("get_many", list(keys.values()), default={})
+    values = {name: found[key] for name, key in keys.items() if key in found}
+    if missing := [name for name in names if name not in values]:
+        computed = compute(missing)
+        guard.call("set_many", {keys[name]: computed[name] for name in missing}, page_timeout())
+        values.update(computed)
+    return values
+
+
 def invalidate_public_pages(**kwargs):
     """Forget every cached public page: the next request starts a new content version."""
     local_copy.forget()

@@ -9,11 +9,13 @@ from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils.functional import cached_property
 
-from .cache import for_content_version
+from .cache import for_content_version, many_for_content_version
 
 # A page this many releases or fewer from the start of its list skips its offset in the
 # index: cheaper than learning where every page starts.
 DIRECT_OFFSET_ROWS = 200
+# The pages' starts are kept this many pages to a piece: a page reads only its piece.
+PAGE_STARTS_CHUNK = 100
 
 
 class CountOncePerVersion(Paginator):
@@ -82,13 +84,17 @@ class CountOncePerVersion(Paginator):
         order is no key (its last field not the primary key, or a value empty)."""
         if self.ordering[-1].lstrip("-") != self.object_list.model._meta.pk.attname:
             return None
-        starts = for_content_version(
-            f"page-starts:{self.fragment_name}:{self.per_page}", self.page_starts
-        )
-        return starts[number - 1] if number <= len(starts) else None
+        chunk, index = divmod(number - 1, PAGE_STARTS_CHUNK)
+        name = f"page-starts:{self.fragment_name}:{self.per_page}"
+        starts = for_content_version(f"{name}:{chunk}", lambda: self.page_starts(name, chunk))
+        return starts[index] if index < len(starts) else None
 
-    def page_starts(self):
-        """The sort key of the first release of each page, in one pass of the list."""
+    def page_starts(self, name, wanted_chunk):
+        """The sort keys of the first releases of the pages of chunk ``wanted_chunk``.
+
+        One pass of the list learns every page's start; each chunk of them is kept
+        under its own name, so a page reads the starts of its neighbours only.
+        """
         fields = [name.lstrip("-") for name in self.ordering]
         position = Window(RowNumber(), order_by=[_order(name) for name in self.ordering])
         rows = (
@@ -99,7 +105,14 @@ class CountOncePerVersion(Paginator):
             .order_by("list_position")
             .values_list(*fields)
         )
-        return [None if None in row else row for row in rows]
+        starts = [None if None in row else row for row in rows]
+        chunks = [
+            starts[first : first + PAGE_STARTS_CHUNK]
+            for first in range(0, len(starts), PAGE_STARTS_CHUNK)
+        ]
+        pieces = {f"{name}:{number}": chunk for number, chunk in enumerate(chunks)}
+        many_for_content_version(list(pieces), lambda missing: pieces)
+        return chunks[wanted_chunk] if wanted_chunk < len(chunks) else []
 
 
 def at_or_after(ordering, start):

@@ -96,19 +96,25 @@ class HomeView(PaginatedListMixin, ListView):
         # The newest release with a photo leads the first page, or the newest one
         # when none has a photo; the list below leaves it out. Later pages are
         # the plain list.
-        featured = None
-        if context["page_obj"].number == 1:
-            releases = list(context["releases"])
-            featured = next((release for release in releases if release.photos.all()), None)
+        page = context["page_obj"]
+        releases = context["releases"]
+        featured = featured_on_page = None
+        if page.number == 1:
+            # Found by probes, so the list below reads only its keys when its cards are
+            # kept (newsroom_cards).
+            with_photo = Exists(Photo.objects.filter(release=OuterRef("pk")))
+            lead = releases.prefetch_related(None).prefetch_related("photos")
+            featured = featured_on_page = lead.filter(with_photo).first()
             if featured is None:
                 # Only when no release of the first page has a photo: an older one may.
-                with_photo = Exists(Photo.objects.filter(release=OuterRef("pk")))
                 featured = self.get_queryset().filter(with_photo).first()
-            featured = featured or next(iter(releases), None)
-        context.update(
-            featured=featured,
-            latest=[release for release in context["releases"] if release != featured],
-        )
+                featured_on_page = None if featured else lead.first()
+                featured = featured or featured_on_page
+        on_page = page.end_index() - page.start_index() + 1 if page.paginator.count else 0
+        if featured_on_page is not None:
+            releases = releases.exclude(pk=featured_on_page.pk)
+            on_page -= 1
+        context.update(featured=featured, latest=releases, has_latest=on_page > 0)
         return context
 
 
