@@ -22,6 +22,7 @@ store it so, but a row written past ``save()`` must not make a feed fail.
 from urllib.parse import urljoin
 
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -94,7 +95,10 @@ class ReleaseFeed(Feed):
 
     def items(self, obj=None):
         listed = self.releases(obj).in_language(get_language())
-        items = list(listed.for_listing()[:FEED_SIZE])
+        # An entry names its topics and nothing else linked; as a list, not a manager, so
+        # the prefetch builds no queryset per entry.
+        topics = Prefetch("tags", to_attr="feed_topics")
+        items = list(listed.prefetch_related(topics)[:FEED_SIZE])
         translations = translations_of(items)
         for item in items:
             item.public_translations = translations[item.pk]
@@ -116,6 +120,12 @@ class ReleaseFeed(Feed):
         return None if self.feed_type is AtomWithContent else self.item_content(item)
 
     def item_content(self, item):
+        # RSS asks for it as the description and Atom as the content: rendered once.
+        if not hasattr(item, "feed_content"):
+            item.feed_content = self.render_content(item)
+        return item.feed_content
+
+    def render_content(self, item):
         return render_to_string(
             "newsroom/feed_item.html",
             {
@@ -145,7 +155,7 @@ class ReleaseFeed(Feed):
         return max(item.updated_at, item.publish_at)
 
     def item_categories(self, item):
-        return [normalise_text(tag.local_name) for tag in item.tags.all()]
+        return [normalise_text(tag.local_name) for tag in item.feed_topics]
 
 
 class AtomReleaseFeed(ReleaseFeed):

@@ -210,7 +210,11 @@ class YearArchive(ArchiveMixin, YearArchiveView):
     template_name = "newsroom/archive_year.html"
 
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
-        months = queryset.dateline_months(int(self.get_year()))
+        # Every page of the year's archive lists the same months.
+        year = int(self.get_year())
+        months = for_content_version(
+            f"archive-months:{get_language()}:{year}", lambda: queryset.dateline_months(year)
+        )
         if not months and not self.get_allow_empty():
             raise Http404("No releases of that year.")
         return months if ordering == "ASC" else months[::-1]
