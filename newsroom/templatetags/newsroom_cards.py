@@ -36,8 +36,7 @@ def release_cards(releases):
     releases, or a queryset of them not yet read (then only the releases whose card is
     not kept are read)."""
     language = translation.get_language()
-    unread = isinstance(releases, QuerySet) and releases._result_cache is None
-    if unread and not releases.query.is_sliced:
+    if isinstance(releases, QuerySet) and releases._result_cache is None:
         keys = list(releases.values_list("pk", flat=True))
         loaded = None
     else:
@@ -53,8 +52,8 @@ def release_cards(releases):
             found = loaded
         else:
             # What a card shows: the release's own fields and its organisations.
-            rows = releases.select_related(None).prefetch_related(None)
-            found = rows.prefetch_related("organisations").filter(pk__in=wanted).in_bulk()
+            rows = releases.model._default_manager.prefetch_related("organisations")
+            found = rows.in_bulk(wanted)
         return {f"card:{language}:{pk}": _render(found[pk]) for pk in wanted}
 
     cards = many_for_content_version([f"card:{language}:{pk}" for pk in keys], render_missing)
