@@ -19,6 +19,14 @@ stored weighted tsvector (title A, lead B, body C) with ``ts_rank``. The
 index and its upkeep live in migration 0012_search_languages.
 
 Other databases search the text by substring.
+
+Pages and the API read a search through ``SearchResults``: ranking a word
+found in most of the archive means ranking every match, so a query's ranked
+list is kept once per content version (``for_content_version``) and every page
+and reader of it reads its releases by id. Only the ranking reads the index,
+and it reads ids alone: the page's rows are twenty lookups by id. The kept list
+is capped at ``KEPT_RESULTS`` ids with the whole match's count; a page past
+them is ranked again when asked for.
 """
 
 import hashlib
@@ -154,6 +162,9 @@ class SearchResults:
         ids = list(self.ranked_ids()[:KEPT_RESULTS])
         if len(ids) < KEPT_RESULTS:
             return {"count": len(ids), "ids": ids}
+        # Counted apart, without the rank: counting the matches costs a fraction of
+        # ranking them. A change between the two statements renews the content
+        # version, so no page reads a list and a count that disagree.
         return {"count": search_releases(self.queryset, self.text).count(), "ids": ids}
 
     def count(self):
