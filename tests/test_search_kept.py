@@ -136,7 +136,9 @@ def test_past_the_kept_list_the_count_stays_the_whole_match(make_release, monkey
     assert results.count() == len(results) == 10
     assert len(results.kept["ids"]) == 4
     assert results[0:3] + results[3:7] + results[7:10] == expected
-    assert results[9] == expected[9]
+    assert results[9] == results[-1] == expected[9]
+    with pytest.raises(IndexError):
+        results[10]
     assert results[10:20] == []
 
 

@@ -175,7 +175,8 @@ class SearchResults:
 
     def __getitem__(self, index):
         if not isinstance(index, slice):
-            return self[index : index + 1][0]
+            position = range(self.count())[index]
+            return self[position : position + 1][0]
         start, stop, _step = index.indices(self.count())
         kept = self.kept
         if stop <= len(kept["ids"]):
