@@ -206,7 +206,7 @@ BUILT_OVER_EIGHT = {
     "/sitemap.xml": 13,
     # An API entry carries everything a release page shows but the neighbours.
     "/api/releases/": 9,
-    "/api/releases/?topic=shared-topic&q=release": 10,
+    "/api/releases/?topic=shared-topic&q=release": 9,
     "api-release": 9,
 }
 

@@ -13,7 +13,7 @@ from newsroom.models import Organisation, PressRelease
 from .media import pictures
 from .paging import CountOncePerVersion
 from .params import query_param
-from .search import search_releases
+from .search import SearchResults
 
 PAGE_SIZE = 20
 
@@ -160,7 +160,8 @@ def release_list(request):
         releases = releases.naming_organisation(organisation)
     if query:
         # Search results are ranked and counted by the search itself.
-        paginator = Paginator(search_releases(releases, query), PAGE_SIZE)
+        scope = f"api:{language}:{topic}:{organisation}"
+        paginator = Paginator(SearchResults(releases, query, scope=scope), PAGE_SIZE)
     else:
         paginator = CountOncePerVersion(
             releases,

@@ -19,10 +19,21 @@ stored weighted tsvector (title A, lead B, body C) with ``ts_rank``. The
 index and its upkeep live in migration 0012_search_languages.
 
 Other databases search the text by substring.
+
+Pages and the API read a search through ``SearchResults``: ranking a word
+found in most of the archive means ranking every match, so a query's ranked
+list is kept once per content version (``for_content_version``) and every page
+and reader of it reads its releases by id. Only the ranking reads the index,
+and it reads ids alone: the page's rows are twenty lookups by id. The kept list
+is capped at ``KEPT_RESULTS`` ids with the whole match's count; a page past
+them is ranked again when asked for.
 """
 
+import hashlib
 import html
+import json
 import re
+from functools import cached_property
 
 from django.db import connection
 from django.db.models import Case, FloatField, IntegerField, Q, Value, When
@@ -31,10 +42,14 @@ from django.utils.safestring import mark_safe
 
 from newsroom.searchtext import CJK, CYRILLIC, WORD, russian_stem, word_tokens
 
+from .cache import for_content_version
+
 # Longer queries are cut rather than refused: a pasted paragraph still finds its release.
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
 SNIPPET_CHARS = 240
+# How much of a query's ranked list is kept per content version: fifty pages of twenty.
+KEPT_RESULTS = 1000
 
 FTS_TABLE = "newsroom_release_fts"
 TABLE = '"newsroom_pressrelease"'
@@ -106,6 +121,70 @@ def search_releases(queryset, text, language=None):
     else:
         return _substring_search(queryset, terms, language)
     return queryset.order_by(*_language_first(language), "-search_rank", "-publish_at", "-pk")
+
+
+class SearchResults:
+    """The releases of ``queryset`` matching ``text``, in ``search_releases``' order, as a
+    paginator reads them: ``count()`` and slices of releases.
+
+    The ranked list is the same for every reader until the public content changes,
+    so its ids and its total are kept once per content version, under a name made of
+    ``scope``, the language and the query's index tokens (so “Summit” and “summit,”
+    share it, on either database). ``scope`` must name whatever ``queryset`` holds
+    besides ``public()``: the API's filters, say. A page then reads its releases by
+    id from ``queryset``, with its prefetches. Only the first ``KEPT_RESULTS`` ids
+    are kept, so a word found in every release costs a few kilobytes, not an id per
+    release; a page past them is ranked again when asked for, in the same order.
+    """
+
+    # For the paginator: the order is the ranking's.
+    ordered = True
+
+    def __init__(self, queryset, text, language=None, *, scope):
+        self.queryset = queryset
+        self.text = text
+        self.language = language
+        self.phrases = query_tokens(query_terms(text))
+        self.scope = scope
+
+    def ranked_ids(self):
+        return search_releases(self.queryset, self.text, self.language).values_list("pk", flat=True)
+
+    @cached_property
+    def kept(self):
+        if not self.phrases:
+            return {"count": 0, "ids": []}
+        name = json.dumps([self.scope, self.language or "", self.phrases], ensure_ascii=False)
+        digest = hashlib.sha256(name.encode()).hexdigest()
+        return for_content_version(f"search:{digest}", self.rank)
+
+    def rank(self):
+        ids = list(self.ranked_ids()[:KEPT_RESULTS])
+        if len(ids) < KEPT_RESULTS:
+            return {"count": len(ids), "ids": ids}
+        # Counted apart, without the rank: counting the matches costs a fraction of
+        # ranking them. A change between the two statements renews the content
+        # version, so no page reads a list and a count that disagree.
+        return {"count": search_releases(self.queryset, self.text).count(), "ids": ids}
+
+    def count(self):
+        return self.kept["count"]
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            position = range(self.count())[index]
+            return self[position : position + 1][0]
+        start, stop, _step = index.indices(self.count())
+        kept = self.kept
+        if stop <= len(kept["ids"]):
+            ids = kept["ids"][start:stop]
+        else:
+            ids = list(self.ranked_ids()[start:stop]) if start < stop else []
+        found = {release.pk: release for release in self.queryset.filter(pk__in=ids).order_by()}
+        return [found[pk] for pk in ids if pk in found]
 
 
 def _language_first(language):

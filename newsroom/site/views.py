@@ -30,7 +30,7 @@ from .context import feeds_page_context, release_page_context
 from .diagram import relation_diagram
 from .paging import CountOncePerVersion
 from .params import query_param, query_without_page
-from .search import highlight, query_terms, search_releases
+from .search import SearchResults, highlight, query_terms
 
 PAGE_SIZE = 20
 
@@ -407,8 +407,8 @@ class SearchView(PublicReleaseMixin, ListView):
         self.query = query_param(self.request, "q", limit=500)
         # Every version is searched: a word is in the language it was typed in.
         # The page's language comes first.
-        releases = search_releases(self.public_releases(), self.query, get_language())
-        return releases.prefetch_related("organisations")
+        releases = self.public_releases().prefetch_related("organisations")
+        return SearchResults(releases, self.query, get_language(), scope="search-page")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
