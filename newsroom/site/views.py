@@ -30,7 +30,7 @@ from .context import feeds_page_context, release_page_context
 from .diagram import relation_diagram
 from .paging import CountOncePerVersion
 from .params import query_param, query_without_page
-from .search import SearchResults, highlight, query_terms
+from .search import SearchResults, query_terms
 
 PAGE_SIZE = 20
 
@@ -412,10 +412,8 @@ class SearchView(PublicReleaseMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # The results' cards mark these words (newsroom_cards).
         terms = query_terms(self.query)
-        for release in context["results"]:
-            release.snippet = highlight(f"{release.lead} {release.body}", terms)
-            release.title_highlighted = highlight(release.title, terms, length=500)
         context.update(
             query=self.query, terms=terms, query_without_page=query_without_page(self.request)
         )
