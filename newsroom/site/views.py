@@ -300,9 +300,9 @@ class OrganisationDetailView(PublicReleaseMixin, DetailView):
         basis_is_public = Exists(Document.objects.public().filter(pk=OuterRef("basis")))
         return sorted(
             OrganisationRelation.objects.filter(
-                Q(organisation=organisation) | Q(other=organisation)
+                Q(organisation=organisation, other__in=public_ids)
+                | Q(other=organisation, organisation__in=public_ids)
             )
-            .filter(organisation__in=public_ids, other__in=public_ids)
             .select_related("organisation", "other", "basis")
             .annotate(basis_is_public=basis_is_public),
             key=lambda relation: (relation.since is None, relation.since, relation.pk),
