@@ -640,7 +640,7 @@ class WithAppointments(models.query.ModelIterable):
         ).select_related("person", "office__organisation"):
             by_office[appointment.office_id].append(appointment)
             by_person[appointment.person_id].append(appointment)
-        # The order of a prefetch of each side: by office, then start (``Meta.ordering``).
+        # In ``Appointment.Meta.ordering`` on each side, as a prefetch of each would give them.
         for office in offices:
             remember_prefetched(office, "appointments", by_office[office.pk])
         for person in people:
