@@ -10,7 +10,7 @@ import re
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Value
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -111,8 +111,21 @@ def organisations_shown(release, offices, now):
     return named
 
 
+# What the page shows of a related, neighbouring or translated release: its link and title.
+LINKED_FIELDS = (
+    "slug",
+    "title",
+    "language",
+    "dateline_place",
+    "dateline_date",
+    "publish_at",
+    "translation_group",
+)
+
+
 def adjacent_release(public, release, *, newer):
-    """The public release published just after (``newer``) or just before ``release``.
+    """The public release published just after (``newer``) or just before ``release``,
+    as a query of at most one row.
 
     The bound on ``publish_at`` alone is redundant with the condition after it,
     but it is what lets the database start its walk of the publication index at
@@ -127,43 +140,61 @@ def adjacent_release(public, release, *, newer):
             Q(**{f"publish_at__{step}": release.publish_at})
             | Q(publish_at=release.publish_at, **{f"pk__{step}": release.pk})
         )
-        .order_by(*order)
-        .first()
+        .order_by(*order)[:1]
     )
 
 
-def related_releases(public, release, *, exclude_groups):
-    """The newest releases of ``public`` that share an organisation or a topic with ``release``.
+def related_probes(public, release, *, exclude_groups):
+    """The newest releases of ``public`` that share an organisation, and those that share
+    a topic, with ``release``: a query of at most ``RELATED_COUNT`` rows for each kind of link.
 
-    One query for each kind of link, merged: each walks the publication index
-    from the newest release down and probes the candidate's links by key, so a
-    shared organisation named by most of the archive costs no more than a rare
-    one. (ORed in one query, PostgreSQL would gather every linked release first.)
+    Each walks the publication index from the newest release down and probes the
+    candidate's links by key, so a shared organisation named by most of the archive
+    costs no more than a rare one. (ORed in one query, PostgreSQL would gather every
+    linked release first.)
     """
     candidates = public.exclude(translation_group__in=exclude_groups).order_by("-publish_at", "-pk")
-    probes = []
+    probes = {}
     organisation_ids = [organisation.pk for organisation in release.organisations.all()]
     if organisation_ids:
-        probes.append(
-            PressRelease.organisations.through.objects.filter(
-                pressrelease=OuterRef("pk"), organisation__in=organisation_ids
-            )
+        probes["organisation"] = PressRelease.organisations.through.objects.filter(
+            pressrelease=OuterRef("pk"), organisation__in=organisation_ids
         )
     tag_ids = [tag.pk for tag in release.tags.all()]
     if tag_ids:
-        probes.append(TaggedTopic.objects.filter(content_object=OuterRef("pk"), tag__in=tag_ids))
-    found = {
-        related for probe in probes for related in candidates.filter(Exists(probe))[:RELATED_COUNT]
+        probes["topic"] = TaggedTopic.objects.filter(content_object=OuterRef("pk"), tag__in=tag_ids)
+    return {
+        f"related-{kind}": candidates.filter(Exists(probe))[:RELATED_COUNT]
+        for kind, probe in probes.items()
     }
-    newest_first = sorted(found, key=lambda related: (related.publish_at, related.pk), reverse=True)
-    return newest_first[:RELATED_COUNT]
+
+
+def linked_releases(parts):
+    """The releases of each named query of ``parts``, in one statement: ``{name: [release]}``.
+
+    The queries are joined with UNION ALL, each part a query of its own that keeps
+    its index walk. A part with a limit is read by its keys, as SQLite takes no
+    LIMIT inside a compound statement.
+    """
+    queries = [
+        (PressRelease.objects.filter(pk__in=query.values("pk")) if query.query.is_sliced else query)
+        .order_by()
+        .only(*LINKED_FIELDS)
+        .annotate(part=Value(name))
+        for name, query in parts.items()
+    ]
+    found = {name: [] for name in parts}
+    if queries:
+        for linked in queries[0].union(*queries[1:], all=True):
+            found[linked.part].append(linked)
+    return found
 
 
 def release_page_context(release, *, request=None, now=None):
     """Everything ``newsroom/release_detail.html`` shows about ``release``.
 
     Related releases, translations and previous/next come from ``public(now)``
-    only, whatever the state of ``release`` itself.
+    only, whatever the state of ``release`` itself: one query for all of them.
     """
     now = now or timezone.now()
     prefetched = getattr(release, "_prefetched_objects_cache", {})
@@ -177,19 +208,31 @@ def release_page_context(release, *, request=None, now=None):
         public = public.exclude(pk=original.pk)
     group = (original or release).translation_group
 
-    related = related_releases(public, release, exclude_groups={group, release.translation_group})
+    parts = related_probes(public, release, exclude_groups={group, release.translation_group})
+    parts["versions"] = public.filter(translation_group=group).exclude(pk=release.pk)
+    if release.publish_at is not None:
+        parts["previous"] = adjacent_release(public, release, newer=False)
+        parts["next"] = adjacent_release(public, release, newer=True)
+    else:
+        parts["previous"] = public.order_by("-publish_at", "-pk")[:1]
+    linked = linked_releases(parts)
+
+    # The newest of each kind's newest, each once.
+    related = {
+        other.pk: other
+        for name, others in linked.items()
+        if name.startswith("related-")
+        for other in others
+    }
+    related = sorted(
+        related.values(), key=lambda other: (other.publish_at, other.pk), reverse=True
+    )[:RELATED_COUNT]
     translations = [
         (other, other.get_canonical_url())
-        for other in public.filter(translation_group=group)
-        .exclude(pk=release.pk)
-        .order_by("language")
+        for other in sorted(linked["versions"], key=lambda other: other.language)
     ]
-    if release.publish_at is not None:
-        previous_release = adjacent_release(public, release, newer=False)
-        next_release = adjacent_release(public, release, newer=True)
-    else:
-        previous_release = public.order_by("-publish_at", "-pk").first()
-        next_release = None
+    previous_release = next(iter(linked["previous"]), None)
+    next_release = next(iter(linked.get("next", [])), None)
 
     url = absolute(request, release.get_canonical_url())
     # Renditions only; addresses signed for a short time while the release is not public.

@@ -18,6 +18,8 @@ from django.utils.functional import cached_property
 
 from newsroom.models import Document, Organisation, Person, PressRelease
 
+from .cache import for_content_version
+
 
 class ReleaseSitemap(Sitemap):
     changefreq = "never"
@@ -152,9 +154,19 @@ SITEMAPS = {
 }
 
 
+def section_sizes():
+    """The number of addresses in each section of the sitemap."""
+    return {name: section().paginator.count for name, section in SITEMAPS.items()}
+
+
 def sitemap(request):
-    """One sitemap while it fits in a file, a sitemap index once it no longer does."""
-    if sum(section().paginator.count for section in SITEMAPS.values()) > Sitemap.limit:
+    """One sitemap while it fits in a file, a sitemap index once it no longer does.
+
+    The sections' sizes are shared by every request under one content version:
+    counting them costs a query each.
+    """
+    sizes = for_content_version("sitemap-section-sizes", section_sizes)
+    if sum(sizes.values()) > Sitemap.limit:
         return sitemap_views.index(request, SITEMAPS, sitemap_url_name="sitemap_section")
     return sitemap_views.sitemap(request, SITEMAPS)
 

@@ -30,6 +30,7 @@ from .context import feeds_page_context, release_page_context
 from .diagram import relation_diagram
 from .paging import CountOncePerVersion
 from .params import query_param, query_without_page
+from .public_ids import public_organisation_ids
 from .search import SearchResults, query_terms
 
 PAGE_SIZE = 20
@@ -288,45 +289,41 @@ class OrganisationListView(ListView):
 
 class OrganisationDetailView(PublicReleaseMixin, DetailView):
     """An organisation page names only public records: a hidden body, partner or
-    agreement stays off it, as on every other page."""
+    agreement stays off it, as on every other page.
+
+    Which organisations are public is read by key from ``public_organisation_ids``,
+    the rule's result for the current content version.
+    """
 
     template_name = "newsroom/organisation_detail.html"
     context_object_name = "organisation"
 
     def get_queryset(self):
-        public = Organisation.objects.public()
-        basis_is_public = Exists(Document.objects.public().filter(pk=OuterRef("basis")))
-        relations = OrganisationRelation.objects.select_related("basis").annotate(
-            basis_is_public=basis_is_public
+        public = Organisation.objects.filter(pk__in=public_organisation_ids())
+        return public.select_related("parent").prefetch_related(
+            Prefetch("bodies", queryset=public.order_by("name"), to_attr="public_bodies")
         )
-        return (
-            public.select_related("parent")
-            .annotate(parent_is_public=Exists(public.filter(pk=OuterRef("parent"))))
-            .prefetch_related(
-                Prefetch("bodies", queryset=public.order_by("name"), to_attr="public_bodies"),
-                Prefetch(
-                    "relations_from",
-                    queryset=relations.filter(other__in=public).select_related("other"),
-                    to_attr="public_relations_from",
-                ),
-                Prefetch(
-                    "relations_to",
-                    queryset=relations.filter(organisation__in=public).select_related(
-                        "organisation"
-                    ),
-                    to_attr="public_relations_to",
-                ),
+
+    def public_relations(self, organisation):
+        """The relations of ``organisation`` with public organisations, both ways, in one query."""
+        public_ids = public_organisation_ids()
+        basis_is_public = Exists(Document.objects.public().filter(pk=OuterRef("basis")))
+        return sorted(
+            OrganisationRelation.objects.filter(
+                Q(organisation=organisation, other__in=public_ids)
+                | Q(other=organisation, organisation__in=public_ids)
             )
+            .select_related("organisation", "other", "basis")
+            .annotate(basis_is_public=basis_is_public),
+            key=lambda relation: (relation.since is None, relation.since, relation.pk),
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         organisation = self.object
-        relations = sorted(
-            [*organisation.public_relations_from, *organisation.public_relations_to],
-            key=lambda relation: (relation.since is None, relation.since, relation.pk),
-        )
-        parent = organisation.parent if organisation.parent_is_public else None
+        relations = self.public_relations(organisation)
+        public_ids = set(public_organisation_ids())
+        parent = organisation.parent if organisation.parent_id in public_ids else None
         context.update(
             parent=parent,
             bodies=organisation.public_bodies,

@@ -1,0 +1,21 @@
+"""Public records as sets of ids, evaluated once per content version.
+
+``Organisation.objects.public()`` is the rule and stays the only statement of
+it. A page that asks it of many rows (an organisation's bodies, relations and
+parent) would have the database plan its correlated subqueries each time, which
+on PostgreSQL costs more than running them; such a page reads the rule's
+evaluated result here and filters by key. The set changes only with the public
+content, and a new content version is started when it does.
+"""
+
+from newsroom.models import Organisation
+
+from .cache import for_content_version
+
+
+def public_organisation_ids():
+    """The ids of ``Organisation.objects.public()``, in order."""
+    return for_content_version(
+        "public-organisation-ids",
+        lambda: list(Organisation.objects.public().order_by("pk").values_list("pk", flat=True)),
+    )
