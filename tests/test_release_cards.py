@@ -1,4 +1,4 @@
-"""Release cards are rendered once per content version and language, and reused by every list."""
+"""Release cards and API entries are made once per content version and reused by every page."""
 
 import pytest
 from django.db import connection
@@ -64,3 +64,41 @@ def test_search_results_keep_their_highlights(client, releases):
     built(client, "/news/")
     page, _ = built(client, "/search/?q=card")
     assert "<mark>Card</mark>" in page
+
+
+def built_json(client, url, **extra):
+    with override_settings(NEWSROOM_PAGE_CACHE=False), CaptureQueriesContext(connection) as context:
+        response = client.get(url, **extra)
+    assert response.status_code == 200
+    return response.json(), len(context.captured_queries)
+
+
+def test_an_api_page_whose_entries_were_made_reads_no_release_rows(client, releases):
+    first, cold = built_json(client, "/api/releases/")
+    again, warm = built_json(client, "/api/releases/")
+    assert again == first
+    assert cold > 1
+    assert warm == 1
+    # An entry's own page reuses the entry the list made.
+    entry, queries = built_json(client, f"/api/releases/{releases[0].slug}/")
+    assert entry == next(item for item in first["results"] if item["slug"] == releases[0].slug)
+    assert queries == 1
+
+
+def test_an_api_entry_changes_at_once_with_its_release(client, releases, editor):
+    built_json(client, "/api/releases/")
+    release = releases[0]
+    release.title = "Entry renamed"
+    editing.save_release(release, by=editor)
+    listed, _ = built_json(client, "/api/releases/")
+    assert "Entry renamed" in [item["title"] for item in listed["results"]]
+    entry, _ = built_json(client, f"/api/releases/{release.slug}/")
+    assert entry["title"] == "Entry renamed"
+
+
+def test_api_entries_carry_the_address_they_were_asked_at(client, releases, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "news.example.org"]
+    here, _ = built_json(client, "/api/releases/")
+    there, _ = built_json(client, "/api/releases/", HTTP_HOST="news.example.org")
+    assert here["results"][0]["url"].startswith("http://testserver/")
+    assert there["results"][0]["url"].startswith("http://news.example.org/")

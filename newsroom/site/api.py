@@ -1,15 +1,18 @@
 """The read-only JSON API of public releases (docs/architecture.md, "JSON API")."""
 
+import hashlib
 from collections import defaultdict
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import JsonResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from newsroom.models import Organisation, PressRelease
 
+from .fragments import per_release
 from .media import pictures
 from .paging import CountOncePerVersion
 from .params import query_param
@@ -85,6 +88,23 @@ def serialise_photos(photos, request):
         }
         for photo in photos
     ]
+
+
+def entries(releases, request):
+    """The API entries of ``releases``, each made once per content version, language and
+    address of the site (entries carry absolute addresses)."""
+    site = hashlib.sha256(f"{request.scheme}://{request.get_host()}".encode()).hexdigest()
+
+    def make(rows):
+        translations = translations_of(rows)
+        return {row.pk: serialise_release(row, request, translations[row.pk]) for row in rows}
+
+    return per_release(
+        releases,
+        f"api-entry:{get_language()}:{site}",
+        make=make,
+        load=for_api(PressRelease.objects.all()).in_bulk,
+    )
 
 
 def serialise_release(release, request, translations):
@@ -173,8 +193,6 @@ def release_list(request):
         page = paginator.page(request.GET.get("page", 1))
     except (EmptyPage, PageNotAnInteger):
         return not_found(_("No such page."))
-    items = list(page.object_list)
-    translations = translations_of(items)
     next_url = None
     if page.has_next():
         params = request.GET.copy()
@@ -184,24 +202,22 @@ def release_list(request):
         {
             "count": paginator.count,
             "next": next_url,
-            "results": [
-                serialise_release(release, request, translations[release.pk]) for release in items
-            ],
+            "results": entries(page.object_list, request),
         }
     )
 
 
 @require_safe
 def release_detail(request, slug):
-    release = api_releases().filter(slug=slug).first()
-    if release is None:
+    found = entries(api_releases().filter(slug=slug), request)
+    if not found:
         # As on the release page: a release readers saw answers 410 with the
         # notice once withdrawn; one they never saw is simply not found.
         gone = PressRelease.objects.filter(slug=slug).first()
         if gone is not None and gone.was_public():
             return withdrawn(gone)
         return not_found()
-    return api_response(serialise_release(release, request, translations_of([release])[release.pk]))
+    return api_response(found[0])
 
 
 @require_safe

@@ -18,7 +18,8 @@ from django.template.loader import get_template
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from newsroom.site.cache import many_for_content_version
+from newsroom.models import PressRelease
+from newsroom.site.fragments import per_release
 from newsroom.site.search import highlight
 
 register = template.Library()
@@ -42,32 +43,19 @@ def release_cards(releases, terms=None):
     then only the releases whose card is not kept are read.
     """
     terms = list(terms or [])
+    if not isinstance(releases, QuerySet) or releases._result_cache is not None:
+        releases = list(releases)
+        if not all(release.is_public() for release in releases):
+            return mark_safe("\n".join(_render(release, terms) for release in releases))
     variant = translation.get_language()
     if terms:
         words = json.dumps(terms, ensure_ascii=False).encode()
         variant += ":search:" + hashlib.sha256(words).hexdigest()
-    if isinstance(releases, QuerySet) and releases._result_cache is None:
-        keys = list(releases.values_list("pk", flat=True))
-        loaded = None
-    else:
-        releases = list(releases)
-        if not all(release.is_public() for release in releases):
-            return mark_safe("\n".join(_render(release, terms) for release in releases))
-        keys = [release.pk for release in releases]
-        loaded = {release.pk: release for release in releases}
-
-    def name(pk):
-        return f"card:{variant}:{pk}"
-
-    def render_missing(names):
-        wanted = [int(name.rsplit(":", 1)[1]) for name in names]
-        if loaded is not None:
-            found = loaded
-        else:
-            # What a card shows: the release's own fields and its organisations.
-            rows = releases.model._default_manager.prefetch_related("organisations")
-            found = rows.in_bulk(wanted)
-        return {name(pk): _render(found[pk], terms) for pk in wanted}
-
-    cards = many_for_content_version([name(pk) for pk in keys], render_missing)
-    return mark_safe("\n".join(cards[name(pk)] for pk in keys))
+    cards = per_release(
+        releases,
+        f"card:{variant}",
+        make=lambda rows: {release.pk: _render(release, terms) for release in rows},
+        # What a card shows: the release's own fields and its organisations.
+        load=PressRelease.objects.prefetch_related("organisations").in_bulk,
+    )
+    return mark_safe("\n".join(cards))
