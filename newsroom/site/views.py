@@ -357,7 +357,7 @@ class PersonDetailView(PublicReleaseMixin, DetailView):
 
     def get_queryset(self):
         appointments = Appointment.objects.filter(
-            office__organisation__in=Organisation.objects.public()
+            office__organisation__in=public_organisation_ids()
         )
         return Person.objects.public().prefetch_related(
             Prefetch(
