@@ -28,6 +28,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models.signals import post_save
+from django.dispatch import Signal
 from django_tasks import task
 from PIL import Image, ImageOps
 
@@ -60,6 +61,9 @@ RENDITION_NAME = re.compile(
     )
 )
 CACHE_PREFIX = "newsroom:renditions:"
+
+# Sent once a photo's copies are all stored, with ``original``, the stored file's name.
+renditions_made = Signal()
 
 
 def stem_of(original):
@@ -170,6 +174,8 @@ def make_renditions(original, storage=None):
     # Written last: its presence means every copy is stored.
     _store(storage, index_name(original), json.dumps(index).encode())
     _remember(original, index)
+    # Pages built before now showed the photo nowhere (``pictures`` leaves it out).
+    renditions_made.send(sender=Photo, original=original)
     return index
 
 

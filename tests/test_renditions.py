@@ -188,3 +188,23 @@ def test_the_command_makes_what_is_missing(media_root, make_release, capsys):
     assert "photos/gone.jpg" in captured.err
     call_command("make_renditions")
     assert "made for 0 photo(s); 1 already had them" in capsys.readouterr().out
+
+
+def test_a_public_page_shows_a_photo_once_its_renditions_are_made(
+    settings, client, public_world, make_release, media_root
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    release = public_world.attach(make_release())
+    Photo.objects.filter(release=release).delete()
+    assert "Added later" not in client.get(release.get_absolute_url()).content.decode()
+    photo = Photo.objects.create(
+        release=release,
+        image=SimpleUploadedFile("later.jpg", image_bytes((1600, 1200))),
+        alt_text="Added later",
+    )
+    # Until the worker has made its copies, the cached page shows no photo.
+    assert "Added later" not in client.get(release.get_absolute_url()).content.decode()
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    page = client.get(release.get_absolute_url()).content.decode()
+    assert "Added later" in page and stem(photo) in page

@@ -50,6 +50,7 @@ from django.utils.http import http_date, quote_etag
 
 from newsroom.editorial.signals import embargo_changed, public_content_changed
 from newsroom.models import PressRelease
+from newsroom.renditions import renditions_made
 
 STATE_KEY = "newsroom:public:state"
 # Where every change of the state is announced to the processes keeping a copy of it.
@@ -376,8 +377,19 @@ def reschedule_public_pages(**kwargs):
         guard.call(_publish_change)
 
 
+def renew_for_photo(original, **kwargs):
+    """A photo got its renditions: pages of a public release built before showed it nowhere.
+
+    Renditions are made in the background, often after the save that announced the
+    release's change, so the page built in between is renewed now.
+    """
+    if PressRelease.objects.public().filter(photos__image=original).exists():
+        invalidate_public_pages()
+
+
 def connect():
     public_content_changed.connect(invalidate_public_pages, dispatch_uid="newsroom-page-cache")
+    renditions_made.connect(renew_for_photo, dispatch_uid="newsroom-page-cache-renditions")
     embargo_changed.connect(reschedule_public_pages, dispatch_uid="newsroom-page-cache-embargo")
 
 
