@@ -14,8 +14,8 @@ pytestmark = pytest.mark.django_db
 # Ceilings, so that a page doubling its queries is noticed even when both sizes agree.
 # The first sitemap of a content version counts each of its six sections to decide whether
 # it needs an index. An API entry carries everything a release page shows, photos and
-# documents included.
-API_MAX_QUERIES = 10
+# documents included; a list whose entries are not made yet reads its keys first.
+API_MAX_QUERIES = 11
 MAX_QUERIES = {
     "/": 8,
     "release": 9,
