@@ -104,11 +104,18 @@ class HomeView(PaginatedListMixin, ListView):
             # Found by probes, so the list below reads only its keys when its cards are
             # kept (newsroom_cards).
             with_photo = Exists(Photo.objects.filter(release=OuterRef("pk")))
-            lead = releases.prefetch_related(None).prefetch_related("photos")
+
+            def with_photos(queryset):
+                # What the lead shows besides its own fields: its photo.
+                return (
+                    queryset.select_related(None).prefetch_related(None).prefetch_related("photos")
+                )
+
+            lead = with_photos(releases)
             featured = featured_on_page = lead.filter(with_photo).first()
             if featured is None:
                 # Only when no release of the first page has a photo: an older one may.
-                featured = self.get_queryset().filter(with_photo).first()
+                featured = with_photos(self.get_queryset()).filter(with_photo).first()
                 featured_on_page = None if featured else lead.first()
                 featured = featured or featured_on_page
         on_page = page.end_index() - page.start_index() + 1 if page.paginator.count else 0
