@@ -117,3 +117,26 @@ def test_dateline_months_match_a_pass_over_the_year(client, make_release):
     assert [day.month for day in expected] == [1, 3, 12]
     assert list(client.get("/news/2019/").context["date_list"]) == expected
     assert client.get("/news/2018/").status_code == 404
+
+
+def test_the_home_pages_lead_follows_a_publication_at_once(
+    client, make_release, make_staff, make_organisation
+):
+    from newsroom.models import Photo
+
+    editor = make_staff("editor", "Editors")
+    older = make_release(title="Older with a photo")
+    Photo.objects.create(release=older, image="photos/older.jpg", alt_text="Older")
+    make_release(title="Newer without a photo", publish_at=older.publish_at + datetime.timedelta(1))
+    page = client.get("/").content.decode()
+    assert page.index("Older with a photo") < page.index("Newer without a photo")
+    draft = make_release(title="Draft with a photo", status=PressRelease.Status.DRAFT)
+    draft.publish_at = None
+    draft.organisations.add(make_organisation())
+    editing.save_release(draft, by=editor)
+    Photo.objects.create(release=draft, image="photos/draft.jpg", alt_text="Draft")
+    assert "Draft with a photo" not in client.get("/").content.decode()
+    editing.take_step(draft, "publish", by=editor)
+    page = client.get("/").content.decode()
+    lead = page[page.index('class="featured"') : page.index("</section>")]
+    assert "Draft with a photo" in lead and "Older with a photo" not in lead

@@ -99,31 +99,35 @@ class HomeView(PaginatedListMixin, ListView):
         # the plain list.
         page = context["page_obj"]
         releases = context["releases"]
-        featured = featured_on_page = None
+        featured, featured_on_page = None, False
         if page.number == 1:
-            # Found by probes, so the list below reads only its keys when its cards are
-            # kept (newsroom_cards).
-            with_photo = Exists(Photo.objects.filter(release=OuterRef("pk")))
-
-            def with_photos(queryset):
+            lead = for_content_version(f"home-lead:{get_language()}", lambda: self.lead(releases))
+            if lead is not None:
+                featured_on_page = lead["on_page"]
                 # What the lead shows besides its own fields: its photo.
-                return (
-                    queryset.select_related(None).prefetch_related(None).prefetch_related("photos")
-                )
-
-            lead = with_photos(releases)
-            featured = featured_on_page = lead.filter(with_photo).first()
-            if featured is None:
-                # Only when no release of the first page has a photo: an older one may.
-                featured = with_photos(self.get_queryset()).filter(with_photo).first()
-                featured_on_page = None if featured else lead.first()
-                featured = featured or featured_on_page
+                featured = PressRelease.objects.prefetch_related("photos").get(pk=lead["pk"])
         on_page = page.end_index() - page.start_index() + 1 if page.paginator.count else 0
-        if featured_on_page is not None:
-            releases = releases.exclude(pk=featured_on_page.pk)
+        if featured_on_page:
+            # The list below reads only its keys when its cards are kept (newsroom_cards).
+            releases = releases.exclude(pk=featured.pk)
             on_page -= 1
         context.update(featured=featured, latest=releases, has_latest=on_page > 0)
         return context
+
+    def lead(self, first_page):
+        """The home page's lead release, ``{"pk", "on_page"}``; the same for every reader of
+        a language until the public content changes."""
+        with_photo = Exists(Photo.objects.filter(release=OuterRef("pk")))
+        keys = first_page.values_list("pk", flat=True)
+        found = keys.filter(with_photo).first()
+        if found is not None:
+            return {"pk": found, "on_page": True}
+        # Only when no release of the first page has a photo: an older one may.
+        found = self.get_queryset().filter(with_photo).values_list("pk", flat=True).first()
+        if found is not None:
+            return {"pk": found, "on_page": False}
+        found = keys.first()
+        return {"pk": found, "on_page": True} if found is not None else None
 
 
 class NewsListView(PaginatedListMixin, ListView):

@@ -15,13 +15,20 @@ register = template.Library()
 
 
 def _same_page(request, language):
-    """The current address under ``language``'s prefix; None where no page answers."""
-    path = request.get_full_path()
-    try:
-        resolve(request.path_info)
-    except Resolver404:
-        return None
-    return translate_url(path, language)
+    """The current address under ``language``'s prefix; None where no page answers.
+
+    Asked for each language by the switcher and again by the alternates: worked
+    out once a request.
+    """
+    found = request.__dict__.setdefault("_newsroom_same_page", {})
+    if language not in found:
+        try:
+            resolve(request.path_info)
+        except Resolver404:
+            found[language] = None
+        else:
+            found[language] = translate_url(request.get_full_path(), language)
+    return found[language]
 
 
 def _is_error_page(context):
