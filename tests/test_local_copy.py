@@ -153,3 +153,18 @@ def test_the_copy_keeps_pages_within_its_budget(client, shared_cache, public_wor
             client.get(f"/news/kept-{number}/?again")
         assert 0 < page_cache.local_copy.page_bytes <= budget
         assert len(page_cache.local_copy.pages) < 10
+
+
+def test_what_pages_share_is_kept_too(client, shared_cache, release, monkeypatch, settings):
+    settings.NEWSROOM_PAGE_CACHE = False
+    client.get("/news/")
+    client.get("/news/")
+    counting = CountingCache(shared_cache)
+    monkeypatch.setattr(page_cache, "cache", counting)
+    # The count, the filters and the cards of the list come from the process's copy.
+    assert "Before the change" in client.get("/news/").content.decode()
+    assert counting.calls == []
+    another_process_announces_a_change(shared_cache)
+    assert wait_for(lambda: page_cache.local_copy.state is None)
+    PressRelease.objects.filter(pk=release.pk).update(title="After the change")
+    assert "After the change" in client.get("/news/").content.decode()

@@ -146,7 +146,8 @@ def _publish_change():
 
 
 class LocalCopy:
-    """The version state and the pages served last, kept in this process between two changes.
+    """The version state, the pages served last and the fragments pages share
+    (``for_content_version``), kept in this process between two changes.
 
     A thread subscribes to ``CHANGES_CHANNEL`` and empties the copy whenever a
     message arrives, and when the subscription drops; it pings the server every
@@ -159,6 +160,8 @@ class LocalCopy:
 
     ping_seconds = 1.0
     silence_seconds = 3.0
+    # Fragments are small (a count, a card, a list of ids) but of no known size: kept by number.
+    fragments_kept = 1000
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -173,6 +176,7 @@ class LocalCopy:
         self.state = None
         self.pages = OrderedDict()
         self.page_bytes = 0
+        self.kept_fragments = OrderedDict()
 
     @staticmethod
     def budget():
@@ -250,6 +254,32 @@ class LocalCopy:
         self.state = None
         self.pages.clear()
         self.page_bytes = 0
+        self.kept_fragments.clear()
+
+    def fragments(self, version, keys):
+        """``{name: value}`` of the fragments ``keys`` names that are kept here."""
+        if not self.ready():
+            return {}
+        with self.lock:
+            if self.state is None or self.state["version"] != version:
+                return {}
+            found = {}
+            for name, key in keys.items():
+                if key in self.kept_fragments:
+                    self.kept_fragments.move_to_end(key)
+                    found[name] = self.kept_fragments[key]
+            return found
+
+    def keep_fragments(self, epoch, version, values):
+        """Keep fragments of ``version`` read since ``epoch``, if nothing changed meanwhile."""
+        with self.lock:
+            if not self.live or epoch != self.epoch or not guard.healthy():
+                return
+            if self.state is None or self.state["version"] != version:
+                return
+            self.kept_fragments.update(values)
+            while len(self.kept_fragments) > self.fragments_kept:
+                self.kept_fragments.popitem(last=False)
 
     def read(self, key):
         """The state and the page under ``key`` kept here: ``(None, None)`` when not kept."""
@@ -336,14 +366,11 @@ def for_content_version(name, compute):
     For what many pages show and no single page owns (the list's facets, counts
     of releases): a page built after a renewal computes it, the pages built
     after it under the same version reuse it. ``name`` must say everything the
-    value depends on besides the public content (a filter, the language).
+    value depends on besides the public content (a filter, the language). The
+    value may be shared with other requests of the process: read it, never
+    change it.
     """
-    key = f"newsroom:fragment:{public_state()['version']}:{name}"
-    value = guard.call("get", key)
-    if value is None:
-        value = compute()
-        guard.call("set", key, value, page_timeout())
-    return value
+    return many_for_content_version([name], lambda missing: {name: compute()})[name]
 
 
 def many_for_content_version(names, compute):
@@ -351,12 +378,17 @@ def many_for_content_version(names, compute):
     ``for_content_version``; ``compute(missing)`` gives the values not kept yet, in one go."""
     version = public_state()["version"]
     keys = {name: f"newsroom:fragment:{version}:{name}" for name in names}
-    found = guard.call("get_many", list(keys.values()), default={})
-    values = {name: found[key] for name, key in keys.items() if key in found}
-    if missing := [name for name in names if name not in values]:
-        computed = compute(missing)
-        guard.call("set_many", {keys[name]: computed[name] for name in missing}, page_timeout())
-        values.update(computed)
+    epoch = local_copy.epoch
+    values = local_copy.fragments(version, keys)
+    if asked := [name for name in names if name not in values]:
+        found = guard.call("get_many", [keys[name] for name in asked], default={})
+        read = {name: found[keys[name]] for name in asked if keys[name] in found}
+        if missing := [name for name in asked if name not in read]:
+            computed = compute(missing)
+            read.update({name: computed[name] for name in missing})
+            guard.call("set_many", {keys[name]: computed[name] for name in missing}, page_timeout())
+        local_copy.keep_fragments(epoch, version, {keys[name]: read[name] for name in read})
+        values.update(read)
     return values
 
 

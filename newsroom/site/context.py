@@ -129,13 +129,16 @@ def adjacent_release(public, release, *, newer):
 
     The bound on ``publish_at`` alone is redundant with the condition after it,
     but it is what lets the database start its walk of the publication index at
-    the release instead of at one end.
+    the release instead of at one end. It comes before ``public``'s own bound
+    (``publish_at`` up to now): SQLite walks an index from the first bound it is
+    given on a column, and from now it would pass every newer release first.
     """
     bound, step, order = (
         ("gte", "gt", ("publish_at", "pk")) if newer else ("lte", "lt", ("-publish_at", "-pk"))
     )
+    from_release = PressRelease.objects.filter(**{f"publish_at__{bound}": release.publish_at})
     return (
-        public.filter(**{f"publish_at__{bound}": release.publish_at})
+        (from_release & public)
         .filter(
             Q(**{f"publish_at__{step}": release.publish_at})
             | Q(publish_at=release.publish_at, **{f"pk__{step}": release.pk})

@@ -1,14 +1,14 @@
 """Public records as sets of ids, evaluated once per content version.
 
-``Organisation.objects.public()`` is the rule and stays the only statement of
-it. A page that asks it of many rows (an organisation's bodies, relations and
+``Organisation.objects.public()`` and ``Document.objects.public()`` are the
+rules and stay the only statements of them. A page that asks it of many rows (an organisation's bodies, relations and
 parent) would have the database plan its correlated subqueries each time, which
 on PostgreSQL costs more than running them; such a page reads the rule's
 evaluated result here and filters by key. The set changes only with the public
 content, and a new content version is started when it does.
 """
 
-from newsroom.models import Organisation
+from newsroom.models import Document, Organisation
 
 from .cache import for_content_version
 
@@ -18,4 +18,12 @@ def public_organisation_ids():
     return for_content_version(
         "public-organisation-ids",
         lambda: list(Organisation.objects.public().order_by("pk").values_list("pk", flat=True)),
+    )
+
+
+def public_document_ids():
+    """The ids of ``Document.objects.public()``, in order."""
+    return for_content_version(
+        "public-document-ids",
+        lambda: list(Document.objects.public().order_by("pk").values_list("pk", flat=True)),
     )

@@ -30,7 +30,7 @@ from .context import feeds_page_context, release_page_context
 from .diagram import relation_diagram
 from .paging import CountOncePerVersion
 from .params import query_param, query_without_page
-from .public_ids import public_organisation_ids
+from .public_ids import public_document_ids, public_organisation_ids
 from .search import SearchResults, query_terms
 
 PAGE_SIZE = 20
@@ -318,16 +318,17 @@ class OrganisationDetailView(PublicReleaseMixin, DetailView):
     def public_relations(self, organisation):
         """The relations of ``organisation`` with public organisations, both ways, in one query."""
         public_ids = public_organisation_ids()
-        basis_is_public = Exists(Document.objects.public().filter(pk=OuterRef("basis")))
-        return sorted(
+        public_documents = set(public_document_ids())
+        relations = sorted(
             OrganisationRelation.objects.filter(
                 Q(organisation=organisation, other__in=public_ids)
                 | Q(other=organisation, organisation__in=public_ids)
-            )
-            .select_related("organisation", "other", "basis")
-            .annotate(basis_is_public=basis_is_public),
+            ).select_related("organisation", "other", "basis"),
             key=lambda relation: (relation.since is None, relation.since, relation.pk),
         )
+        for relation in relations:
+            relation.basis_is_public = relation.basis_id in public_documents
+        return relations
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -355,7 +356,9 @@ class OrganisationDetailView(PublicReleaseMixin, DetailView):
             releases=self.listed(
                 self.public_releases().filter(organisations=organisation)
             ).for_listing()[:PAGE_SIZE],
-            documents=Document.objects.public().filter(parties=organisation)[:PAGE_SIZE],
+            documents=Document.objects.filter(pk__in=public_document_ids(), parties=organisation)[
+                :PAGE_SIZE
+            ],
         )
         return context
 
