@@ -25,8 +25,8 @@ pytestmark = pytest.mark.django_db
 
 BASE = datetime.datetime(2024, 6, 1, 12, tzinfo=datetime.UTC)
 PUBLISHED = PressRelease.Status.PUBLISHED
-# Enough pages that the last ones lie beyond where offsets are used.
-RELEASES = DIRECT_OFFSET_ROWS + 4 * PAGE_SIZE + 7
+# Enough pages that those in the middle lie beyond where offsets are used from either end.
+RELEASES = 2 * DIRECT_OFFSET_ROWS + 6 * PAGE_SIZE + 7
 
 
 @pytest.fixture
@@ -130,19 +130,29 @@ def test_every_page_of_a_year_archive_holds_what_the_offset_gives(client, archiv
     assert pages_served(client, "/news/2024/", len(expected)) == expected
 
 
-def test_a_deep_page_costs_what_a_near_one_does_and_skips_no_offset(client, archive):
+def queries(client, url):
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return [query["sql"].upper() for query in context.captured_queries]
+
+
+def test_a_page_in_the_middle_costs_what_a_near_one_does_and_skips_no_offset(client, archive):
     pages = len(pages_by_offset(PressRelease.objects.public(), "en"))
-    # The first deep page learns where every page starts.
-    client.get(f"/news/?page={pages}")
+    middle = pages // 2
+    assert (middle - 1) * PAGE_SIZE > DIRECT_OFFSET_ROWS
+    assert (pages - middle) * PAGE_SIZE > DIRECT_OFFSET_ROWS + PAGE_SIZE
+    # The first page in the middle learns where every page starts.
+    client.get(f"/news/?page={middle}")
+    deep = queries(client, f"/news/?page={middle + 1}")
+    assert len(deep) == len(queries(client, "/news/?page=2"))
+    assert not [sql for sql in deep if "OFFSET" in sql]
 
-    def queries(url):
-        with CaptureQueriesContext(connection) as context:
-            assert client.get(url).status_code == 200
-        return [query["sql"] for query in context.captured_queries]
 
-    deep = queries(f"/news/?page={pages - 1}")
-    assert len(deep) == len(queries("/news/?page=2"))
-    assert not [sql for sql in deep if "OFFSET" in sql.upper()]
+def test_the_last_pages_are_read_from_the_end_without_learning_where_pages_start(client, archive):
+    pages = len(pages_by_offset(PressRelease.objects.public(), "en"))
+    for number in (pages, pages - 1):
+        found = queries(client, f"/news/?page={number}")
+        assert not [sql for sql in found if "ROW_NUMBER" in sql]
 
 
 def test_the_pages_starts_follow_a_publication_at_once(

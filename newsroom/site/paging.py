@@ -31,11 +31,12 @@ class CountOncePerVersion(Paginator):
     not from the list's filters again, so the database looks up twenty rows
     instead of walking the list a second time.
 
-    The first pages find their keys by skipping the offset. A deeper page starts
+    The first pages find their keys by skipping the offset, and the last ones
+    by skipping what follows them in the list's order reversed. A page between starts
     from where it begins in the list's order (keyset pagination): the sort key
     of every page's first release is learnt once per content version in one
-    pass of the list, so the hundredth page and the last cost what the first
-    does rather than a walk through every release before them.
+    pass of the list, so the hundredth page costs what the first does rather
+    than a walk through every release before it.
     """
 
     def __init__(self, object_list, per_page, *, count_name, prepare, **kwargs):
@@ -70,7 +71,11 @@ class CountOncePerVersion(Paginator):
         if self.count:
             offset = page.start_index() - 1
             size = page.end_index() - offset
-            if offset > DIRECT_OFFSET_ROWS and (start := self.page_start(page.number)):
+            after = self.count - offset - size
+            if offset > DIRECT_OFFSET_ROWS and after <= DIRECT_OFFSET_ROWS:
+                # Near the end: as near the start, in the list's order reversed.
+                keys = self.object_list.reverse()[after : after + size].values("pk")
+            elif offset > DIRECT_OFFSET_ROWS and (start := self.page_start(page.number)):
                 # The page's bound first: SQLite reads an index from the first bound it
                 # is given on a column, and the list's own (``publish_at`` up to now)
                 # would have it walk every release newer than the page.
