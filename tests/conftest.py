@@ -150,12 +150,17 @@ def english_outside_requests():
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Start every test with no cached page: a shared Redis keeps pages between tests."""
+    """Start every test with no cached page: a shared Redis keeps pages between tests, and
+    each process its copy of them, which emptying Redis by hand does not reach."""
     from django.core.cache import cache
 
+    from newsroom.site.cache import local_copy
+
     cache.clear()
+    local_copy.forget()
     yield
     cache.clear()
+    local_copy.forget()
 
 
 class PublicWorld:
