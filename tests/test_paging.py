@@ -33,16 +33,20 @@ RELEASES = 2 * DIRECT_OFFSET_ROWS + 6 * PAGE_SIZE + 7
 def archive(db):
     """Releases whose publication times and dates tie in threes and fives, with Russian
     versions of some and releases of every other state between them."""
+
+    def release(title, slug, **fields):
+        return PressRelease(
+            title=title, slug=slug, lead="Lead.", body="<p>Body.</p>", dateline_place="Qingdao",
+            **fields,
+        )  # fmt: skip
+
     releases = []
     for number in range(RELEASES):
         public = number % 11 != 5
         releases.append(
-            PressRelease(
-                title=f"Release {number}",
-                slug=f"release-{number}",
-                lead="Lead.",
-                body="<p>Body.</p>",
-                dateline_place="Qingdao",
+            release(
+                f"Release {number}",
+                f"release-{number}",
                 dateline_date=datetime.date(2024, 1, 1) + datetime.timedelta(days=number // 5),
                 status=PUBLISHED if public else PressRelease.Status.DRAFT,
                 publish_at=BASE - datetime.timedelta(hours=number // 3) if public else None,
@@ -51,12 +55,9 @@ def archive(db):
         )
     # Scheduled ones, hidden until their time.
     releases += [
-        PressRelease(
-            title=f"Embargoed {number}",
-            slug=f"embargoed-{number}",
-            lead="Lead.",
-            body="<p>Body.</p>",
-            dateline_place="Qingdao",
+        release(
+            f"Embargoed {number}",
+            f"embargoed-{number}",
             dateline_date=datetime.date(2024, 3, 1),
             status=PUBLISHED,
             publish_at=datetime.datetime(2099, 1, 1, tzinfo=datetime.UTC),
