@@ -55,12 +55,16 @@ def test_a_list_whose_cards_were_rendered_reads_no_release_rows(client, releases
         assert release.title in topic
 
 
-def test_a_card_changes_at_once_with_its_release_or_an_organisation(client, releases, editor):
-    built(client, "/news/")
-    release = releases[0]
-    release.title = "Card renamed"
+def renamed_after_building(client, url, read, release, title, editor):
+    """``url`` as built again once ``release``, shown there, is saved with ``title``."""
+    read(client, url)
+    release.title = title
     editing.save_release(release, by=editor)
-    page, _ = built(client, "/news/")
+    return read(client, url)[0]
+
+
+def test_a_card_changes_at_once_with_its_release_or_an_organisation(client, releases, editor):
+    page = renamed_after_building(client, "/news/", built, releases[0], "Card renamed", editor)
     assert "Card renamed" in page and "Card 0" not in page
     organisation = Organisation.objects.get(slug="oot")
     organisation.name = "Organisation Renamed"
@@ -92,11 +96,10 @@ def test_an_api_page_whose_entries_were_made_reads_no_release_rows(client, relea
 
 
 def test_an_api_entry_changes_at_once_with_its_release(client, releases, editor):
-    built_json(client, "/api/releases/")
     release = releases[0]
-    release.title = "Entry renamed"
-    editing.save_release(release, by=editor)
-    listed, _ = built_json(client, "/api/releases/")
+    listed = renamed_after_building(
+        client, "/api/releases/", built_json, release, "Entry renamed", editor
+    )
     assert "Entry renamed" in [item["title"] for item in listed["results"]]
     entry, _ = built_json(client, f"/api/releases/{release.slug}/")
     assert entry["title"] == "Entry renamed"
