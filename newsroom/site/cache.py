@@ -256,6 +256,11 @@ class LocalCopy:
         self.page_bytes = 0
         self.kept_fragments.clear()
 
+    def _unchanged_since(self, epoch):
+        """Whether what was read since ``epoch`` may be kept: no change was heard since,
+        the subscription is live and the cache healthy. Called with the lock held."""
+        return self.live and epoch == self.epoch and guard.healthy()
+
     def fragments(self, version, keys):
         """``{name: value}`` of the fragments ``keys`` names that are kept here."""
         if not self.ready():
@@ -273,7 +278,7 @@ class LocalCopy:
     def keep_fragments(self, epoch, version, values):
         """Keep fragments of ``version`` read since ``epoch``, if nothing changed meanwhile."""
         with self.lock:
-            if not self.live or epoch != self.epoch or not guard.healthy():
+            if not self._unchanged_since(epoch):
                 return
             if self.state is None or self.state["version"] != version:
                 return
@@ -292,7 +297,7 @@ class LocalCopy:
     def keep(self, epoch, state, key=None, entry=None):
         """Keep ``state`` (and the page) read since ``epoch``, if nothing changed meanwhile."""
         with self.lock:
-            if not self.live or epoch != self.epoch or not guard.healthy():
+            if not self._unchanged_since(epoch):
                 return
             if self.state is not None and self.state["version"] != state["version"]:
                 self._empty()
@@ -375,20 +380,28 @@ def for_content_version(name, compute):
 
 def many_for_content_version(names, compute):
     """``{name: value}`` for each of ``names``, kept once per content version like
-    ``for_content_version``; ``compute(missing)`` gives the values not kept yet, in one go."""
+    ``for_content_version``; ``compute(missing)`` gives the values not kept yet, in one go,
+    and may give others it learnt on the way, which are kept too (a name it does not give
+    is left out)."""
     version = public_state()["version"]
-    keys = {name: f"newsroom:fragment:{version}:{name}" for name in names}
+
+    def key(name):
+        return f"newsroom:fragment:{version}:{name}"
+
     epoch = local_copy.epoch
-    values = local_copy.fragments(version, keys)
+    values = local_copy.fragments(version, {name: key(name) for name in names})
     if asked := [name for name in names if name not in values]:
-        found = guard.call("get_many", [keys[name] for name in asked], default={})
-        read = {name: found[keys[name]] for name in asked if keys[name] in found}
+        found = guard.call("get_many", [key(name) for name in asked], default={})
+        read = {name: found[key(name)] for name in asked if key(name) in found}
         if missing := [name for name in asked if name not in read]:
             computed = compute(missing)
-            read.update({name: computed[name] for name in missing})
-            guard.call("set_many", {keys[name]: computed[name] for name in missing}, page_timeout())
-        local_copy.keep_fragments(epoch, version, {keys[name]: read[name] for name in read})
-        values.update(read)
+            kept = {key(name): value for name, value in computed.items()}
+            guard.call("set_many", kept, page_timeout())
+            read.update(computed)
+        local_copy.keep_fragments(
+            epoch, version, {key(name): value for name, value in read.items()}
+        )
+        values.update({name: read[name] for name in asked if name in read})
     return values
 
 

@@ -26,12 +26,13 @@ def per_release(releases, name, make, load):
         releases = list(releases)
         keys = [release.pk for release in releases]
         loaded = {release.pk: release for release in releases}
+    names = {f"{name}:{key}": key for key in keys}
 
-    def make_missing(names):
-        wanted = [int(missing.rsplit(":", 1)[1]) for missing in names]
+    def make_missing(missing):
+        wanted = [names[fragment] for fragment in missing]
         rows = loaded if loaded is not None else load(wanted)
         made = make([rows[key] for key in wanted])
-        return {f"{name}:{key}": made[key] for key in wanted}
+        return {fragment: made[names[fragment]] for fragment in missing}
 
-    fragments = many_for_content_version([f"{name}:{key}" for key in keys], make_missing)
-    return [fragments[f"{name}:{key}"] for key in keys]
+    fragments = many_for_content_version(list(names), make_missing)
+    return [fragments[fragment] for fragment in names]

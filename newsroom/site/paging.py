@@ -91,14 +91,17 @@ class CountOncePerVersion(Paginator):
             return None
         chunk, index = divmod(number - 1, PAGE_STARTS_CHUNK)
         name = f"page-starts:{self.fragment_name}:{self.per_page}"
-        starts = for_content_version(f"{name}:{chunk}", lambda: self.page_starts(name, chunk))
+        wanted = f"{name}:{chunk}"
+        starts = many_for_content_version([wanted], lambda missing: self.page_starts(name))
+        starts = starts.get(wanted) or []
         return starts[index] if index < len(starts) else None
 
-    def page_starts(self, name, wanted_chunk):
-        """The sort keys of the first releases of the pages of chunk ``wanted_chunk``.
+    def page_starts(self, name):
+        """``{f"{name}:{piece}": starts}``: the sort keys of the first releases of the
+        pages, a hundred pages to a piece.
 
-        One pass of the list learns every page's start; each chunk of them is kept
-        under its own name, so a page reads the starts of its neighbours only.
+        One pass of the list learns every page's start; each piece is kept under its
+        own name, so a page reads the starts of its neighbours only.
         """
         fields = [name.lstrip("-") for name in self.ordering]
         position = Window(RowNumber(), order_by=[_order(name) for name in self.ordering])
@@ -111,13 +114,10 @@ class CountOncePerVersion(Paginator):
             .values_list(*fields)
         )
         starts = [None if None in row else row for row in rows]
-        chunks = [
-            starts[first : first + PAGE_STARTS_CHUNK]
+        return {
+            f"{name}:{first // PAGE_STARTS_CHUNK}": starts[first : first + PAGE_STARTS_CHUNK]
             for first in range(0, len(starts), PAGE_STARTS_CHUNK)
-        ]
-        pieces = {f"{name}:{number}": chunk for number, chunk in enumerate(chunks)}
-        many_for_content_version(list(pieces), lambda missing: pieces)
-        return chunks[wanted_chunk] if wanted_chunk < len(chunks) else []
+        }
 
 
 def at_or_after(ordering, start):

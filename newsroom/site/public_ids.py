@@ -1,10 +1,11 @@
 """Public records as sets of ids, evaluated once per content version.
 
 ``Organisation.objects.public()`` and ``Document.objects.public()`` are the
-rules and stay the only statements of them. A page that asks it of many rows (an organisation's bodies, relations and
-parent) would have the database plan its correlated subqueries each time, which
-on PostgreSQL costs more than running them; such a page reads the rule's
-evaluated result here and filters by key. The set changes only with the public
+rules and stay the only statements of them. A page that asks them of many rows
+(an organisation's bodies, relations, parent and documents) would have the
+database plan their correlated subqueries each time, which on PostgreSQL costs
+more than running them; such a page reads the rules' evaluated results here and
+filters by key. The set changes only with the public
 content, and a new content version is started when it does.
 """
 

@@ -6,6 +6,7 @@ from operator import methodcaller
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.views.generic import (
     DetailView,
@@ -309,16 +310,23 @@ class OrganisationDetailView(PublicReleaseMixin, DetailView):
     template_name = "newsroom/organisation_detail.html"
     context_object_name = "organisation"
 
+    @cached_property
+    def public_organisations(self):
+        return set(public_organisation_ids())
+
+    @cached_property
+    def public_documents(self):
+        return set(public_document_ids())
+
     def get_queryset(self):
-        public = Organisation.objects.filter(pk__in=public_organisation_ids())
+        public = Organisation.objects.filter(pk__in=self.public_organisations)
         return public.select_related("parent").prefetch_related(
             Prefetch("bodies", queryset=public.order_by("name"), to_attr="public_bodies")
         )
 
     def public_relations(self, organisation):
         """The relations of ``organisation`` with public organisations, both ways, in one query."""
-        public_ids = public_organisation_ids()
-        public_documents = set(public_document_ids())
+        public_ids = self.public_organisations
         relations = sorted(
             OrganisationRelation.objects.filter(
                 Q(organisation=organisation, other__in=public_ids)
@@ -327,14 +335,14 @@ class OrganisationDetailView(PublicReleaseMixin, DetailView):
             key=lambda relation: (relation.since is None, relation.since, relation.pk),
         )
         for relation in relations:
-            relation.basis_is_public = relation.basis_id in public_documents
+            relation.basis_is_public = relation.basis_id in self.public_documents
         return relations
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         organisation = self.object
         relations = self.public_relations(organisation)
-        public_ids = set(public_organisation_ids())
+        public_ids = self.public_organisations
         parent = organisation.parent if organisation.parent_id in public_ids else None
         context.update(
             parent=parent,
@@ -356,7 +364,7 @@ class OrganisationDetailView(PublicReleaseMixin, DetailView):
             releases=self.listed(
                 self.public_releases().filter(organisations=organisation)
             ).for_listing()[:PAGE_SIZE],
-            documents=Document.objects.filter(pk__in=public_document_ids(), parties=organisation)[
+            documents=Document.objects.filter(pk__in=self.public_documents, parties=organisation)[
                 :PAGE_SIZE
             ],
         )
