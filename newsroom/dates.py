@@ -6,7 +6,9 @@ genitive after a day or a preposition ("9 июня 2018", "с апреля 2005"
 the "E" format character gives; Chinese writes dates with digits and 年, 月, 日.
 """
 
-from django.utils import timezone
+import functools
+
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 
@@ -25,6 +27,14 @@ def _format_for(formats):
 def long_date(value):
     """A day in the active language: "9 June 2018", "9 июня 2018", "2018年6月9日"."""
     return date_format(value, _format_for(DAY_FORMATS))
+
+
+@functools.lru_cache(maxsize=4096)
+def long_date_in(language, value):
+    """``long_date`` in ``language``, whatever the active one. Kept: a page writes a
+    dateline for each release it links to, and switching languages is not free."""
+    with translation.override(language):
+        return long_date(value)
 
 
 def month_year(value, *, after_preposition=False):

@@ -93,6 +93,7 @@ def test_only_the_write_path_writes_release_content():
 
 LAYERS = [
     # (module prefix, rank): a module may import only modules of the same or lower rank.
+    ("newsroom.addresses", 0),
     ("newsroom.dates", 0),
     ("newsroom.sanitize", 0),
     ("newsroom.searchtext", 0),

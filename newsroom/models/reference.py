@@ -3,10 +3,10 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.addresses import address
 from newsroom.dates import long_date, month_year, year
 from newsroom.uploads import RandomName, UploadedImageField, validate_document_upload
 
@@ -141,7 +141,7 @@ class Organisation(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("newsroom:organisation_detail", kwargs={"slug": self.slug})
+        return address("newsroom:organisation_detail", slug=self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -229,7 +229,7 @@ class Document(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("newsroom:document_detail", kwargs={"slug": self.slug})
+        return address("newsroom:document_detail", slug=self.slug)
 
     @property
     def local_title(self):
@@ -328,7 +328,7 @@ class Person(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("newsroom:person_detail", kwargs={"slug": self.slug})
+        return address("newsroom:person_detail", slug=self.slug)
 
     @property
     def local_name(self):

@@ -15,19 +15,20 @@ from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from newsroom.dates import format_site_time, long_date
+from newsroom.addresses import address
+from newsroom.dates import format_site_time, long_date_in
 from newsroom.sanitize import clean_body_html
 from newsroom.uploads import RandomName, UploadedImageField
 
 from .languages import DEFAULT_LANGUAGE, has_translation
 from .reference import Appointment, Document, Office, Organisation, Person
+from .statements import Statement
 from .topics import Topic
 
 # Beyond this span of dateline years, one pass over the releases is cheaper than a probe a year.
@@ -186,6 +187,12 @@ class PressReleaseQuerySet(models.QuerySet):
 class PressReleaseManager(models.Manager.from_queryset(PressReleaseQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
+
+    def public_by_slug(self, slug, now=None):
+        """The release public at ``now`` under ``slug``, or None: ``public()`` by a
+        statement compiled once, as every release page asks it."""
+        found = PUBLIC_BY_SLUG.rows(using=self.db, slug=slug, now=now or timezone.now())
+        return found[0] if found else None
 
 
 class PublicRecordProtected(ValidationError):
@@ -426,7 +433,7 @@ class PressRelease(models.Model):
             self._loaded_version = None
 
     def get_absolute_url(self):
-        return reverse("newsroom:release_detail", kwargs={"slug": self.slug})
+        return address("newsroom:release_detail", slug=self.slug)
 
     @staticmethod
     def public_condition(now=None, prefix=""):
@@ -446,6 +453,14 @@ class PressRelease(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    def read_page_relations(self):
+        """Read what a release page shows with this release, kept as ``for_detail()``
+        keeps its prefetches; each relation by a statement compiled once."""
+        for name, statement in PAGE_RELATIONS.items():
+            remember_prefetched(self, name, statement.rows(using=self._state.db, release=self.pk))
+        for participant in self.participants.all():
+            Participant.release.field.set_cached_value(participant, self)
 
     def is_public(self, now=None):
         now = now or timezone.now()
@@ -487,8 +502,7 @@ class PressRelease(models.Model):
         if self.dateline_place:
             parts.append(self.dateline_place.upper())
         if self.dateline_date:
-            with translation.override(self.language):
-                parts.append(long_date(self.dateline_date))
+            parts.append(long_date_in(self.language, self.dateline_date))
         return ("，" if self.language == "zh-hans" else ", ").join(parts)
 
     def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
@@ -623,6 +637,16 @@ def remember_prefetched(instance, name, rows):
     instance._prefetched_objects_cache[name] = queryset
 
 
+# The appointments of some offices and people, with who and what they name.
+APPOINTMENTS = Statement(
+    lambda offices, people: Appointment.objects.filter(
+        Q(office__in=offices) | Q(person__in=people)
+    ).select_related("person", "office__organisation"),
+    offices=Office._meta.pk,
+    people=Person._meta.pk,
+)
+
+
 class WithAppointments(models.query.ModelIterable):
     """Participants, each office and person with its appointments (``with_offices_held``)."""
 
@@ -634,10 +658,11 @@ class WithAppointments(models.query.ModelIterable):
             yield from participants
             return
         by_office, by_person = defaultdict(list), defaultdict(list)
-        for appointment in Appointment.objects.filter(
-            Q(office__in={office.pk for office in offices})
-            | Q(person__in={person.pk for person in people})
-        ).select_related("person", "office__organisation"):
+        for appointment in APPOINTMENTS.rows(
+            using=self.queryset.db,
+            offices=sorted({office.pk for office in offices}),
+            people=sorted({person.pk for person in people}),
+        ):
             by_office[appointment.office_id].append(appointment)
             by_person[appointment.person_id].append(appointment)
         # In ``Appointment.Meta.ordering`` on each side, as a prefetch of each would give them.
@@ -711,6 +736,30 @@ class Participant(models.Model):
             # the post and its organisation, as the release page lists them.
             return f"{office.local_title}, {organisation.display_name}"
         return f"the {organisation.short_name or organisation.name} {office.title}"
+
+
+PUBLIC_BY_SLUG = Statement(
+    lambda slug, now: PressRelease.objects.public(now=now).filter(slug=slug),
+    slug=PressRelease._meta.get_field("slug"),
+    now=PressRelease._meta.get_field("publish_at"),
+)
+
+
+def page_relation(name):
+    """A statement of the rows of the relation ``name`` of the release with a given key."""
+
+    def build(release):
+        related = getattr(PressRelease(pk=release), name)
+        return related.with_offices_held() if name == "participants" else related.all()
+
+    return Statement(build, release=PressRelease._meta.pk)
+
+
+# What a release page shows with its release: ``for_detail()``'s prefetches.
+PAGE_RELATIONS = {
+    name: page_relation(name)
+    for name in ("tags", "organisations", "documents", "photos", "participants")
+}
 
 
 for followed in (Participant, Photo, Topic):

@@ -7,8 +7,9 @@ through ``TaggedTopic`` (``releases.py``), a real foreign key to the release.
 """
 
 from django.db import models
-from django.urls import reverse
 from taggit.models import TagBase
+
+from newsroom.addresses import address
 
 from .languages import TRANSLATION_HELP, localised
 
@@ -25,7 +26,7 @@ class Topic(TagBase):
         ordering = ["name"]
 
     def get_absolute_url(self):
-        return reverse("newsroom:topic_detail", kwargs={"slug": self.slug})
+        return address("newsroom:topic_detail", slug=self.slug)
 
     @property
     def local_name(self):

@@ -7,6 +7,7 @@ context here. Related releases, translations and previous/next come from
 
 import json
 import re
+from collections import defaultdict
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -18,7 +19,8 @@ from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from newsroom.models import Organisation, PressRelease, TaggedTopic
+from newsroom.models import Organisation, PressRelease, TaggedTopic, Topic
+from newsroom.models.statements import Statement
 
 from .media import media_url, pictures, social_card_url
 
@@ -123,9 +125,9 @@ LINKED_FIELDS = (
 )
 
 
-def adjacent_release(public, release, *, newer):
-    """The public release published just after (``newer``) or just before ``release``,
-    as a query of at most one row.
+def adjacent_release(public, publish_at, pk, *, newer):
+    """The public release published just after (``newer``) or just before the release
+    published at ``publish_at`` with key ``pk``, as a query of at most one row.
 
     The bound on ``publish_at`` alone is redundant with the condition after it,
     but it is what lets the database start its walk of the publication index at
@@ -136,20 +138,21 @@ def adjacent_release(public, release, *, newer):
     bound, step, order = (
         ("gte", "gt", ("publish_at", "pk")) if newer else ("lte", "lt", ("-publish_at", "-pk"))
     )
-    from_release = PressRelease.objects.filter(**{f"publish_at__{bound}": release.publish_at})
+    from_release = PressRelease.objects.filter(**{f"publish_at__{bound}": publish_at})
     return (
         (from_release & public)
         .filter(
-            Q(**{f"publish_at__{step}": release.publish_at})
-            | Q(publish_at=release.publish_at, **{f"pk__{step}": release.pk})
+            Q(**{f"publish_at__{step}": publish_at})
+            | Q(publish_at=publish_at, **{f"pk__{step}": pk})
         )
         .order_by(*order)[:1]
     )
 
 
-def related_probes(public, release, *, exclude_groups):
-    """The newest releases of ``public`` that share an organisation, and those that share
-    a topic, with ``release``: a query of at most ``RELATED_COUNT`` rows for each kind of link.
+def related_probes(public, *, organisations, topics, exclude_groups):
+    """The newest releases of ``public`` that share one of ``organisations``, and those
+    that share one of ``topics`` (keys): a query of at most ``RELATED_COUNT`` rows for
+    each kind of link, outside the translation groups ``exclude_groups``.
 
     Each walks the publication index from the newest release down and probes the
     candidate's links by key, so a shared organisation named by most of the archive
@@ -158,27 +161,41 @@ def related_probes(public, release, *, exclude_groups):
     """
     candidates = public.exclude(translation_group__in=exclude_groups).order_by("-publish_at", "-pk")
     probes = {}
-    organisation_ids = [organisation.pk for organisation in release.organisations.all()]
-    if organisation_ids:
+    if organisations:
         probes["organisation"] = PressRelease.organisations.through.objects.filter(
-            pressrelease=OuterRef("pk"), organisation__in=organisation_ids
+            pressrelease=OuterRef("pk"), organisation__in=organisations
         )
-    tag_ids = [tag.pk for tag in release.tags.all()]
-    if tag_ids:
-        probes["topic"] = TaggedTopic.objects.filter(content_object=OuterRef("pk"), tag__in=tag_ids)
+    if topics:
+        probes["topic"] = TaggedTopic.objects.filter(content_object=OuterRef("pk"), tag__in=topics)
     return {
         f"related-{kind}": candidates.filter(Exists(probe))[:RELATED_COUNT]
         for kind, probe in probes.items()
     }
 
 
-def linked_releases(parts):
-    """The releases of each named query of ``parts``, in one statement: ``{name: [release]}``.
+def linked_query(*, now, release, publish_at, group, other_groups, hidden, organisations, topics):
+    """The releases a release page links to, public at ``now``, in one statement.
 
-    The queries are joined with UNION ALL, each part a query of its own that keeps
-    its index walk. A part with a limit is read by its keys, as SQLite takes no
-    LIMIT inside a compound statement.
+    ``release`` is the page's release (its key, ``publish_at`` and translation
+    ``group``); ``hidden`` the key of a live release a working copy replaces, or
+    None. Each row's ``part`` says which link it is: ``related-<kind>``
+    (``related_probes``), ``versions`` (the group's other languages),
+    ``previous`` and ``next``. The parts are joined with UNION ALL, each a query
+    of its own that keeps its index walk; a part with a limit is read by its
+    keys, as SQLite takes no LIMIT inside a compound statement.
     """
+    public = PressRelease.objects.public(now=now)
+    if hidden is not None:
+        public = public.exclude(pk=hidden)
+    parts = related_probes(
+        public, organisations=organisations, topics=topics, exclude_groups=[group, *other_groups]
+    )
+    parts["versions"] = public.filter(translation_group=group).exclude(pk=release)
+    if publish_at is not None:
+        parts["previous"] = adjacent_release(public, publish_at, release, newer=False)
+        parts["next"] = adjacent_release(public, publish_at, release, newer=True)
+    else:
+        parts["previous"] = public.order_by("-publish_at", "-pk")[:1]
     queries = [
         (PressRelease.objects.filter(pk__in=query.values("pk")) if query.query.is_sliced else query)
         .order_by()
@@ -186,11 +203,41 @@ def linked_releases(parts):
         .annotate(part=Value(name))
         for name, query in parts.items()
     ]
-    found = {name: [] for name in parts}
-    if queries:
-        for linked in queries[0].union(*queries[1:], all=True):
-            found[linked.part].append(linked)
-    return found
+    return queries[0].union(*queries[1:], all=True)
+
+
+# Every release page asks it, with its own values: compiled once.
+LINKED_RELEASES = Statement(
+    linked_query,
+    now=PressRelease._meta.get_field("publish_at"),
+    release=PressRelease._meta.pk,
+    publish_at=PressRelease._meta.get_field("publish_at"),
+    group=PressRelease._meta.get_field("translation_group"),
+    other_groups=PressRelease._meta.get_field("translation_group"),
+    hidden=PressRelease._meta.pk,
+    organisations=Organisation._meta.pk,
+    topics=Topic._meta.pk,
+)
+
+
+def linked_releases(release, *, original, now):
+    """``{part: [release]}`` of ``linked_query`` for ``release``, whose page shows
+    ``original`` (a live release it replaces) or None."""
+    group = (original or release).translation_group
+    linked = defaultdict(list)
+    for other in LINKED_RELEASES.rows(
+        using=release._state.db,
+        now=now,
+        release=release.pk,
+        publish_at=release.publish_at,
+        group=group,
+        other_groups=[release.translation_group] if release.translation_group != group else [],
+        hidden=None if original is None else original.pk,
+        organisations=sorted({organisation.pk for organisation in release.organisations.all()}),
+        topics=sorted({tag.pk for tag in release.tags.all()}),
+    ):
+        linked[other.part].append(other)
+    return linked
 
 
 def release_page_context(release, *, request=None, now=None):
@@ -202,23 +249,11 @@ def release_page_context(release, *, request=None, now=None):
     now = now or timezone.now()
     prefetched = getattr(release, "_prefetched_objects_cache", {})
     if not prefetched.keys() >= PAGE_PREFETCHES:
-        release = PressRelease.objects.for_detail().get(pk=release.pk)
-    public = PressRelease.objects.public(now=now)
+        release.read_page_relations()
     # A working copy previews what its live release will become: the live
     # release is this release, not a related or previous one.
     original = None if release.is_public(now=now) else release.replaces()
-    if original is not None:
-        public = public.exclude(pk=original.pk)
-    group = (original or release).translation_group
-
-    parts = related_probes(public, release, exclude_groups={group, release.translation_group})
-    parts["versions"] = public.filter(translation_group=group).exclude(pk=release.pk)
-    if release.publish_at is not None:
-        parts["previous"] = adjacent_release(public, release, newer=False)
-        parts["next"] = adjacent_release(public, release, newer=True)
-    else:
-        parts["previous"] = public.order_by("-publish_at", "-pk")[:1]
-    linked = linked_releases(parts)
+    linked = linked_releases(release, original=original, now=now)
 
     # The newest of each kind's newest, each once.
     related = {
@@ -235,7 +270,7 @@ def release_page_context(release, *, request=None, now=None):
         for other in sorted(linked["versions"], key=lambda other: other.language)
     ]
     previous_release = next(iter(linked["previous"]), None)
-    next_release = next(iter(linked.get("next", [])), None)
+    next_release = next(iter(linked["next"]), None)
 
     url = absolute(request, release.get_canonical_url())
     # Renditions only; addresses signed for a short time while the release is not public.

@@ -242,8 +242,11 @@ class ReleaseDetailView(PublicReleaseMixin, DetailView):
     template_name = "newsroom/release_detail.html"
     context_object_name = "release"
 
-    def get_queryset(self):
-        return self.public_releases().for_detail()
+    def get_object(self, queryset=None):
+        release = PressRelease.objects.public_by_slug(self.kwargs["slug"])
+        if release is None:
+            raise Http404("No public release under that address.")
+        return release
 
     def get_context_data(self, **kwargs):
         return release_page_context(self.object, request=self.request)

@@ -1,0 +1,217 @@
+"""Statements compiled once give what their queryset gives, whatever the values."""
+
+import datetime
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from newsroom.models import Organisation, Participant, PressRelease
+from newsroom.models.statements import Statement
+from newsroom.site.context import LINKED_RELEASES, linked_query
+
+pytestmark = pytest.mark.django_db
+
+PK = PressRelease._meta.pk
+PUBLISH_AT = PressRelease._meta.get_field("publish_at")
+
+
+def counting(build):
+    """``build``, counting its calls in ``calls``."""
+
+    def counted(**values):
+        counted.calls += 1
+        return build(**values)
+
+    counted.calls = 0
+    return counted
+
+
+def test_each_shape_of_values_is_built_and_compiled_once(make_release):
+    releases = [make_release() for _ in range(4)]
+    build = counting(lambda keys, now: PressRelease.objects.public(now=now).filter(pk__in=keys))
+    statement = Statement(build, keys=PK, now=PUBLISH_AT)
+    now = timezone.now()
+
+    assert statement.rows(keys=[releases[0].pk], now=now) == [releases[0]]
+    assert statement.rows(keys=[releases[1].pk], now=now) == [releases[1]]
+    assert build.calls == 1
+    # Two keys make another statement (IN with two parameters).
+    pair = statement.rows(keys=[releases[2].pk, releases[3].pk], now=now)
+    assert sorted(release.pk for release in pair) == [releases[2].pk, releases[3].pk]
+    assert build.calls == 2
+    # The values are the run's own: a moment before the releases' publication finds none.
+    assert (
+        statement.rows(keys=[releases[0].pk], now=releases[0].publish_at.replace(year=2000)) == []
+    )
+    assert build.calls == 2
+
+
+def test_a_statement_that_can_match_nothing_runs_no_query(make_release):
+    make_release()
+    statement = Statement(lambda keys: PressRelease.objects.filter(pk__in=keys), keys=PK)
+    with CaptureQueriesContext(connection) as queries:
+        assert statement.rows(keys=[]) == []
+    assert len(queries) == 0
+
+
+def test_a_value_the_query_does_not_take_is_refused():
+    statement = Statement(
+        lambda slug, now: PressRelease.objects.filter(slug=slug),
+        slug=PressRelease._meta.get_field("slug"),
+        now=PUBLISH_AT,
+    )
+    with pytest.raises(ValueError, match="now"):
+        statement.rows(slug="any", now=timezone.now())
+
+
+def test_each_kind_of_value_is_put_in_place(make_release):
+    """Text, keys, moments, days and identifiers are each the database's own parameters."""
+    group = uuid.uuid4()
+    wanted = make_release(translation_group=group, dateline_date=datetime.date(2023, 5, 6))
+    make_release(dateline_date=datetime.date(2023, 5, 6))
+    statement = Statement(
+        lambda slug, group, day, after, key: PressRelease.objects.filter(
+            slug=slug, translation_group=group, dateline_date=day, publish_at__gt=after
+        ).exclude(pk=key),
+        slug=PressRelease._meta.get_field("slug"),
+        group=PressRelease._meta.get_field("translation_group"),
+        day=PressRelease._meta.get_field("dateline_date"),
+        after=PUBLISH_AT,
+        key=PK,
+    )
+    values = {
+        "slug": wanted.slug,
+        "group": group,
+        "day": datetime.date(2023, 5, 6),
+        "after": wanted.publish_at - datetime.timedelta(seconds=1),
+        "key": 0,
+    }
+    assert statement.rows(**values) == [wanted]
+    assert statement.rows(**values | {"group": uuid.uuid4()}) == []
+    assert statement.rows(**values | {"day": datetime.date(2023, 5, 7)}) == []
+    assert statement.rows(**values | {"after": wanted.publish_at}) == []
+    assert statement.rows(**values | {"key": wanted.pk}) == []
+
+
+def test_related_objects_come_back_with_their_rows(make_release, public_world):
+    release = public_world.attach(make_release())
+    statement = Statement(
+        lambda release: Participant.objects.filter(release=release).select_related(
+            "person", "office__organisation"
+        ),
+        release=PK,
+    )
+    participants = statement.rows(release=release.pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert [p.office.organisation for p in participants] == [public_world.organisation] * 2
+        assert participants[0].person == public_world.person
+    assert len(queries) == 0
+
+
+def test_the_release_page_reads_what_the_prefetch_reads(make_release, public_world):
+    """``read_page_relations`` keeps each relation as ``for_detail()`` prefetches it."""
+    release = public_world.attach(make_release(), "second topic")
+    prefetched = PressRelease.objects.for_detail().get(pk=release.pk)
+    read = PressRelease.objects.public_by_slug(release.slug)
+    read.read_page_relations()
+
+    with CaptureQueriesContext(connection) as queries:
+        for name in ("tags", "organisations", "documents", "photos", "participants"):
+            assert list(getattr(read, name).all()) == list(getattr(prefetched, name).all()), name
+        for participant in read.participants.all():
+            assert participant.release is read
+            assert participant.resolved_person == public_world.person
+            assert participant.person is None or participant.person.office_on(release.dateline_date)
+    assert len(queries) == 0
+
+
+def test_public_by_slug_keeps_public_rule(make_release):
+    public = make_release()
+    draft = make_release(status=PressRelease.Status.DRAFT)
+    embargoed = make_release(publish_at=timezone.now() + datetime.timedelta(hours=1))
+
+    assert PressRelease.objects.public_by_slug(public.slug) == public
+    assert PressRelease.objects.public_by_slug(draft.slug) is None
+    assert PressRelease.objects.public_by_slug(embargoed.slug) is None
+    assert (
+        PressRelease.objects.public_by_slug(embargoed.slug, now=embargoed.publish_at) == embargoed
+    )
+
+
+def linked_values(release, now, *, hidden=None, other_groups=(), organisations=(), topics=()):
+    return {
+        "now": now,
+        "release": release.pk,
+        "publish_at": release.publish_at,
+        "group": release.translation_group,
+        "other_groups": list(other_groups),
+        "hidden": hidden,
+        "organisations": list(organisations),
+        "topics": list(topics),
+    }
+
+
+def parts(releases):
+    return sorted((release.part, release.pk) for release in releases)
+
+
+def test_the_linked_releases_are_the_querys_for_every_shape(make_release, make_organisation):
+    """The page's one statement against its queryset evaluated as Django builds it."""
+    base = timezone.now() - datetime.timedelta(days=30)
+    organisations = [make_organisation() for _ in range(2)]
+    topic_release = make_release(publish_at=base)
+    topic_release.tags.add("shared", "other")
+    topics = [tag.pk for tag in topic_release.tags.all()]
+    releases = []
+    for day in range(1, 8):
+        release = make_release(publish_at=base + datetime.timedelta(days=day))
+        release.organisations.add(organisations[day % 2])
+        release.tags.add("shared")
+        releases.append(release)
+    translation = make_release(
+        publish_at=base + datetime.timedelta(days=3),
+        translation_group=releases[3].translation_group,
+        language="ru",
+    )
+    now = timezone.now()
+    shapes = [
+        linked_values(releases[3], now),
+        linked_values(releases[3], now, organisations=[organisations[1].pk]),
+        linked_values(releases[3], now, organisations=[o.pk for o in organisations]),
+        linked_values(releases[3], now, topics=topics[:1], organisations=[organisations[0].pk]),
+        linked_values(releases[3], now, topics=topics),
+        linked_values(releases[0], now, hidden=releases[1].pk, topics=topics),
+        linked_values(
+            releases[5], now, other_groups=[translation.translation_group], topics=topics
+        ),
+        linked_values(releases[6], base + datetime.timedelta(days=4, hours=1), topics=topics),
+        linked_values(releases[2], now) | {"publish_at": None},
+    ]
+    for values in shapes:
+        expected = parts(linked_query(**values))
+        assert parts(LINKED_RELEASES.rows(**values)) == expected
+        assert expected, values
+    # Twice over, now from the kept statements.
+    for values in shapes:
+        assert parts(LINKED_RELEASES.rows(**values)) == parts(linked_query(**values))
+    assert ("versions", translation.pk) in parts(LINKED_RELEASES.rows(**shapes[0]))
+
+
+def test_an_organisation_key_is_not_a_release_key(make_release, make_organisation):
+    """Values of different slots never stand for each other, even when equal."""
+    release = make_release()
+    organisation = make_organisation()
+    assert isinstance(organisation, Organisation)
+    statement = Statement(
+        lambda release, organisation: PressRelease.objects.filter(
+            pk=release, organisations=organisation
+        ),
+        release=PK,
+        organisation=Organisation._meta.pk,
+    )
+    assert statement.rows(release=release.pk, organisation=organisation.pk) == []
+    release.organisations.add(organisation)
+    assert statement.rows(release=release.pk, organisation=organisation.pk) == [release]
