@@ -12,6 +12,7 @@ one it scrolls rather than shrinks. The server cannot measure text, so widths
 are estimated generously for the widest common faces (DejaVu Sans, CJK fonts).
 """
 
+import functools
 import unicodedata
 
 from django.utils.html import format_html, format_html_join
@@ -46,7 +47,9 @@ def is_wide(char):
     return unicodedata.east_asian_width(char) in ("W", "F")
 
 
+@functools.lru_cache(maxsize=4096)
 def char_width(char):
+    """The share of the font size ``char`` takes; kept, as a diagram measures every label."""
     if is_wide(char):
         return 1.0
     if char.isspace():

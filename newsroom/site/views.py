@@ -25,6 +25,7 @@ from newsroom.models import (
     Photo,
     PressRelease,
 )
+from newsroom.models.statements import Statement
 
 from .cache import for_content_version
 from .context import feeds_page_context, release_page_context
@@ -302,6 +303,33 @@ class OrganisationListView(ListView):
         )
 
 
+# What an organisation page reads besides its releases, by statements compiled once
+# (``newsroom/models/statements.py``); which organisations and documents are public
+# is read by key from the rule's result for the content version.
+ORGANISATION_KEY = Organisation._meta.pk
+ORGANISATION_BY_SLUG = Statement(
+    lambda slug: Organisation.objects.filter(slug=slug).select_related("parent"),
+    slug=Organisation._meta.get_field("slug"),
+)
+BODIES_OF = Statement(
+    lambda organisation: Organisation.objects.filter(parent=organisation).order_by("name"),
+    organisation=ORGANISATION_KEY,
+)
+RELATIONS_OF = Statement(
+    lambda organisation: OrganisationRelation.objects.filter(
+        Q(organisation=organisation) | Q(other=organisation)
+    ).select_related("organisation", "other", "basis"),
+    organisation=ORGANISATION_KEY,
+)
+DOCUMENTS_OF = Statement(
+    lambda organisation, documents: Document.objects.filter(pk__in=documents, parties=organisation)[
+        :PAGE_SIZE
+    ],
+    organisation=ORGANISATION_KEY,
+    documents=Document._meta.pk,
+)
+
+
 class OrganisationDetailView(PublicReleaseMixin, DetailView):
     """An organisation page names only public records: a hidden body, partner or
     agreement stays off it, as on every other page.
@@ -321,20 +349,26 @@ class OrganisationDetailView(PublicReleaseMixin, DetailView):
     def public_documents(self):
         return set(public_document_ids())
 
-    def get_queryset(self):
-        public = Organisation.objects.filter(pk__in=self.public_organisations)
-        return public.select_related("parent").prefetch_related(
-            Prefetch("bodies", queryset=public.order_by("name"), to_attr="public_bodies")
-        )
+    def get_object(self, queryset=None):
+        found = ORGANISATION_BY_SLUG.rows(slug=self.kwargs["slug"])
+        if not found or found[0].pk not in self.public_organisations:
+            raise Http404("No public organisation under that address.")
+        organisation = found[0]
+        organisation.public_bodies = [
+            body
+            for body in BODIES_OF.rows(organisation=organisation.pk)
+            if body.pk in self.public_organisations
+        ]
+        return organisation
 
     def public_relations(self, organisation):
-        """The relations of ``organisation`` with public organisations, both ways, in one query."""
-        public_ids = self.public_organisations
+        """The relations of ``organisation`` with public organisations, both ways."""
         relations = sorted(
-            OrganisationRelation.objects.filter(
-                Q(organisation=organisation, other__in=public_ids)
-                | Q(other=organisation, organisation__in=public_ids)
-            ).select_related("organisation", "other", "basis"),
+            (
+                relation
+                for relation in RELATIONS_OF.rows(organisation=organisation.pk)
+                if relation.counterpart(organisation).pk in self.public_organisations
+            ),
             key=lambda relation: (relation.since is None, relation.since, relation.pk),
         )
         for relation in relations:
@@ -367,9 +401,9 @@ class OrganisationDetailView(PublicReleaseMixin, DetailView):
             releases=self.listed(
                 self.public_releases().filter(organisations=organisation)
             ).for_listing()[:PAGE_SIZE],
-            documents=Document.objects.filter(pk__in=self.public_documents, parties=organisation)[
-                :PAGE_SIZE
-            ],
+            documents=DOCUMENTS_OF.rows(
+                organisation=organisation.pk, documents=sorted(self.public_documents)
+            ),
         )
         return context
 
