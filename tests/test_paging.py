@@ -173,3 +173,30 @@ def test_the_pages_starts_follow_a_publication_at_once(
     after = pages_by_offset(PressRelease.objects.public(), "en")
     assert after != before
     assert pages_served(client, "/news/", len(after)) == after
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "zh-hans"])
+def test_a_list_is_counted_by_translation_group_as_it_lists_them(client, archive, language):
+    """``listed_count`` is the number of releases ``in_language`` lists, whatever the
+    language, the list's filters, or which versions of a group are public."""
+    hidden_english = next(release for release in archive if release.status != PUBLISHED)
+    PressRelease.objects.create(
+        title="Только по-русски", slug="tolko-po-russki", lead="Лид.", body="<p>Текст.</p>",
+        dateline_place="Циндао", dateline_date=datetime.date(2024, 2, 2), status=PUBLISHED,
+        publish_at=BASE, first_published_at=BASE, language="ru",
+        translation_group=hidden_english.translation_group,
+    )  # fmt: skip
+    public = PressRelease.objects.public()
+    lists = {
+        "/news/": public,
+        "/news/?year=2024": public.filter(dateline_date__year=2024),
+        "/news/?kind=press_release": public.filter(kind="press_release"),
+    }
+    prefix = "" if language == "en" else f"/{language}"
+    for url, releases in lists.items():
+        expected = releases.in_language(language).count()
+        assert releases.listed_count() == expected, url
+        with translation.override(language):
+            served = client.get(prefix + url).context["paginator"].count
+        assert served == expected, url
+    assert public.listed_count() < public.count()

@@ -100,3 +100,20 @@ def test_a_malformed_service_address_is_one_line_naming_the_variable(variables, 
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1
     assert named in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("flag", "prepared"),
+    [(None, {"server_side_binding": True, "prepare_threshold": 2}), ("0", {})],
+)
+def test_postgresql_keeps_statements_prepared_unless_told_not_to(monkeypatch, flag, prepared):
+    from pressoffice.settings.base import database_from_env
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://press@db.example.org:5432/press")
+    if flag is None:
+        monkeypatch.delenv("DATABASE_PREPARED_STATEMENTS", raising=False)
+    else:
+        monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", flag)
+    options = database_from_env()["OPTIONS"]
+    assert {key: options[key] for key in prepared} == prepared
+    assert ("server_side_binding" in options) == bool(prepared)

@@ -215,3 +215,15 @@ def test_an_organisation_key_is_not_a_release_key(make_release, make_organisatio
     assert statement.rows(release=release.pk, organisation=organisation.pk) == []
     release.organisations.add(organisation)
     assert statement.rows(release=release.pk, organisation=organisation.pk) == [release]
+
+
+def test_a_statement_keeps_a_bounded_number_of_shapes(make_release, monkeypatch):
+    from newsroom.models import statements
+
+    monkeypatch.setattr(statements, "MAX_SHAPES", 2)
+    releases = [make_release() for _ in range(3)]
+    statement = Statement(lambda keys: PressRelease.objects.filter(pk__in=keys), keys=PK)
+    for count in (1, 2, 3):
+        keys = [release.pk for release in releases[:count]]
+        assert sorted(release.pk for release in statement.rows(keys=keys)) == keys
+    assert [shape[-1] for shape in statement.compiled] == [2, 3]

@@ -68,6 +68,13 @@ class PressReleaseQuerySet(models.QuerySet):
         preferred = versions.filter(Q(language=language) | Q(pk__lt=OuterRef("pk")))
         return self.filter(Q(language=language) | ~Exists(preferred))
 
+    def listed_count(self):
+        """How many releases ``in_language`` lists of these, in any language: one a
+        translation group, as a group holds one version a language
+        (``one_release_per_language``). Counting the groups walks an index once,
+        where counting ``in_language`` would probe each release's versions."""
+        return self.order_by().values("translation_group").distinct().count()
+
     def scheduled(self, now=None):
         now = now or timezone.now()
         return self.filter(status=PressRelease.Status.PUBLISHED, publish_at__gt=now)

@@ -24,6 +24,8 @@ from django.db.models.sql.compiler import SQLCompiler
 # The first call's values are markers no real value takes, so that each can be
 # found among the compiled query's parameters and replaced later.
 MARKER_NUMBER = -987_654_321_000
+# The compiled queries a statement keeps, one for each shape of values.
+MAX_SHAPES = 256
 
 
 def marker(field, number):
@@ -62,6 +64,10 @@ class Statement:
         connection = connections[using]
         shape = (using, connection.vendor, *(self.shape_of(values[name]) for name in self.slots))
         if shape not in self.compiled:
+            if len(self.compiled) >= MAX_SHAPES:
+                # A list that grows with the archive makes a new shape now and then:
+                # the oldest compiled goes first.
+                del self.compiled[next(iter(self.compiled))]
             self.compiled[shape] = self.compile(connection, values)
         compiled = self.compiled[shape]
         if compiled is None:

@@ -67,17 +67,32 @@ class PublicReleaseMixin:
 
 
 class PaginatedListMixin(PublicReleaseMixin):
-    """A list of public releases, ``PAGE_SIZE`` a page, counted once per content version."""
+    """A list of public releases, ``PAGE_SIZE`` a page, counted once per content version.
+
+    A view lists ``releases()``, each translation group once (``listed``), and
+    counts them by group (``listed_count``). A view whose list is filtered after
+    ``listed`` (an archive, by date) gives its own ``get_queryset`` and sets
+    ``counted_by_group`` to False: its list is counted as it is.
+    """
 
     paginate_by = PAGE_SIZE
     paginator_class = CountOncePerVersion
+    counted_by_group = True
 
     def count_name(self):
         return type(self).__name__
 
+    def releases(self):
+        return self.public_releases()
+
+    def get_queryset(self):
+        return self.listed(self.releases()).for_listing()
+
     def get_paginator(self, queryset, per_page, **kwargs):
         # Each language lists one version of a release: its own count.
         count_name = f"{get_language()}:{self.count_name()}"
+        if self.counted_by_group:
+            kwargs["count"] = self.releases().listed_count
         return self.paginator_class(
             queryset,
             per_page,
@@ -90,9 +105,6 @@ class PaginatedListMixin(PublicReleaseMixin):
 class HomeView(PaginatedListMixin, ListView):
     template_name = "newsroom/home.html"
     context_object_name = "releases"
-
-    def get_queryset(self):
-        return self.listed(self.public_releases()).for_listing()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -149,7 +161,7 @@ class NewsListView(PaginatedListMixin, ListView):
             for name in ("kind", "topic", "organisation", "year")
         }
 
-    def get_queryset(self):
+    def releases(self):
         releases = self.public_releases()
         filters = self.filters()
         if filters["kind"]:
@@ -160,7 +172,7 @@ class NewsListView(PaginatedListMixin, ListView):
             releases = releases.naming_organisation(filters["organisation"])
         if filters["year"]:
             releases = releases.filter(dateline_date__year=year_or_404(filters["year"]))
-        return self.listed(releases).for_listing()
+        return releases
 
     def count_name(self):
         return "news-list:" + "&".join(f"{key}={value}" for key, value in self.filters().items())
@@ -198,6 +210,10 @@ class ArchiveMixin(PaginatedListMixin):
     releases show is ``public()``'s alone: a dateline date ahead of today is no
     reason to hide one.
     """
+
+    # The dates filter the list after ``listed``: a version outside them may have
+    # been chosen for its group.
+    counted_by_group = False
 
     date_field = "dateline_date"
     allow_future = True
@@ -274,11 +290,12 @@ class TopicDetailView(PaginatedListMixin, ListView):
     def count_name(self):
         return f"topic:{self.topic.pk}"
 
-    def get_queryset(self):
-        self.topic = get_object_or_404(
-            PressRelease.objects.public().topics(), slug=self.kwargs["slug"]
-        )
-        return self.listed(self.public_releases().filter(tags=self.topic)).for_listing()
+    @cached_property
+    def topic(self):
+        return get_object_or_404(PressRelease.objects.public().topics(), slug=self.kwargs["slug"])
+
+    def releases(self):
+        return self.public_releases().filter(tags=self.topic)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(topic=self.topic, **kwargs)
