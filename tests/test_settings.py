@@ -104,7 +104,7 @@ def test_a_malformed_service_address_is_one_line_naming_the_variable(variables, 
 
 @pytest.mark.parametrize(
     ("flag", "prepared"),
-    [(None, {"server_side_binding": True, "prepare_threshold": 2}), ("0", {})],
+    [(None, {"server_side_binding": True}), ("0", {})],
 )
 def test_postgresql_keeps_statements_prepared_unless_told_not_to(monkeypatch, flag, prepared):
     from pressoffice.settings.base import database_from_env

@@ -227,3 +227,17 @@ def test_a_statement_keeps_a_bounded_number_of_shapes(make_release, monkeypatch)
         keys = [release.pk for release in releases[:count]]
         assert sorted(release.pk for release in statement.rows(keys=keys)) == keys
     assert [shape[-1] for shape in statement.compiled] == [2, 3]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="Prepared statements are PostgreSQL's."
+)
+def test_postgresql_keeps_statements_prepared_and_nothing_else(make_release):
+    release = make_release()
+    PressRelease.objects.public_by_slug(release.slug)
+    list(PressRelease.objects.filter(slug=release.slug))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        kept = [statement for (statement,) in cursor.fetchall()]
+    assert any('"newsroom_pressrelease"."slug" = $' in statement for statement in kept), kept
+    assert len(kept) == 1, kept

@@ -14,6 +14,7 @@ objects, annotations and a custom iterable class work as in the queryset.
 import copy
 import datetime
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
@@ -76,7 +77,8 @@ class Statement:
         for position, (name, index) in compiled.positions.items():
             value = values[name] if index is None else values[name][index]
             params[position] = self.slots[name].get_db_prep_value(value, connection, prepared=False)
-        return list(compiled.queryset_for(tuple(params)))
+        with prepared(connection):
+            return list(compiled.queryset_for(tuple(params)))
 
     @staticmethod
     def shape_of(value):
@@ -129,6 +131,32 @@ class Statement:
         columns = [column for column, *_ in compiler.select[: compiler.col_count]]
         converters = compiler.get_converters(columns)
         return Compiled(queryset, compiler, sql, params, positions, converters)
+
+
+@contextmanager
+def prepared(connection):
+    """Have PostgreSQL keep what runs inside prepared, where the database settings bind
+    parameters on the server (``DATABASE_PREPARED_STATEMENTS``).
+
+    A statement's SQL is the same on every run, so its plan can be too: planning the
+    release page's linked releases took longer than running them. Other queries are
+    never prepared: a generic plan of a query no one chose for it (a topic's probe,
+    with "up to now" as a parameter) can be far slower than the one planned for its
+    values.
+    """
+    if connection.vendor != "postgresql" or not connection.settings_dict["OPTIONS"].get(
+        "server_side_binding"
+    ):
+        yield
+        return
+    connection.ensure_connection()
+    database = connection.connection
+    threshold = database.prepare_threshold
+    database.prepare_threshold = 0
+    try:
+        yield
+    finally:
+        database.prepare_threshold = threshold
 
 
 @dataclass(frozen=True)

@@ -204,12 +204,12 @@ def database_from_env():
         options = database.setdefault("OPTIONS", {})
         # A database that does not answer is reported in seconds, not minutes.
         options["connect_timeout"] = int(env("DATABASE_CONNECT_TIMEOUT", "5"))
-        # Parameters bound by the server, and a statement a connection runs a second
-        # time prepared: the pages' statements (newsroom/models/statements.py) are then
-        # planned once a connection, not on every request. Off behind a pooler that
+        # Parameters bound by the server, so that the pages' statements
+        # (newsroom/models/statements.py) are prepared and planned once a connection,
+        # not on every request; no other query is prepared. Off behind a pooler that
         # does not keep prepared statements between transactions.
         if env_flag("DATABASE_PREPARED_STATEMENTS", True):
-            options.update(server_side_binding=True, prepare_threshold=2)
+            options["server_side_binding"] = True
     return database
 
 
