@@ -121,6 +121,8 @@ def test_the_release_page_reads_what_the_prefetch_reads(make_release, public_wor
     with CaptureQueriesContext(connection) as queries:
         for name in ("tags", "organisations", "documents", "photos", "participants"):
             assert list(getattr(read, name).all()) == list(getattr(prefetched, name).all()), name
+        for photo in read.photos.all():
+            assert photo.release is read
         for participant in read.participants.all():
             assert participant.release is read
             assert participant.resolved_person == public_world.person

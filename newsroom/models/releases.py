@@ -465,9 +465,13 @@ class PressRelease(models.Model):
         """Read what a release page shows with this release, kept as ``for_detail()``
         keeps its prefetches; each relation by a statement compiled once."""
         for name, statement in PAGE_RELATIONS.items():
-            remember_prefetched(self, name, statement.rows(using=self._state.db, release=self.pk))
-        for participant in self.participants.all():
-            Participant.release.field.set_cached_value(participant, self)
+            rows = statement.rows(using=self._state.db, release=self.pk)
+            relation = self._meta.get_field(name)
+            if relation.one_to_many:
+                # Each photo and participant knows its release, as after a prefetch.
+                for row in rows:
+                    relation.field.set_cached_value(row, self)
+            remember_prefetched(self, name, rows)
 
     def is_public(self, now=None):
         now = now or timezone.now()
