@@ -1,6 +1,7 @@
 """Statements compiled once give what their queryset gives, whatever the values."""
 
 import datetime
+import threading
 import uuid
 
 import pytest
@@ -243,3 +244,26 @@ def test_postgresql_keeps_statements_prepared_and_nothing_else(make_release):
         kept = [statement for (statement,) in cursor.fetchall()]
     assert any('"newsroom_pressrelease"."slug" = $' in statement for statement in kept), kept
     assert len(kept) == 1, kept
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_compiled_in_one_thread_runs_in_another(make_release):
+    """A threaded server's threads each have their connection: a statement compiled
+    in one runs on the connection of the thread that runs it."""
+    release = make_release()
+    assert PressRelease.objects.public_by_slug(release.slug) == release
+    found, failures = [], []
+
+    def read():
+        try:
+            found.append(PressRelease.objects.public_by_slug(release.slug))
+        except Exception as error:  # reported below, with the thread's own traceback gone
+            failures.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    thread.join()
+    assert failures == []
+    assert found == [release]

@@ -78,7 +78,7 @@ class Statement:
             value = values[name] if index is None else values[name][index]
             params[position] = self.slots[name].get_db_prep_value(value, connection, prepared=False)
         with prepared(connection):
-            return list(compiled.queryset_for(tuple(params)))
+            return list(compiled.queryset_for(tuple(params), connection))
 
     @staticmethod
     def shape_of(value):
@@ -172,14 +172,16 @@ class Compiled:
     positions: dict
     converters: dict
 
-    def queryset_for(self, params):
-        """A copy of the queryset whose evaluation runs the kept SQL with ``params``.
+    def queryset_for(self, params, connection):
+        """A copy of the queryset whose evaluation runs the kept SQL with ``params`` on
+        ``connection``, this thread's.
 
         The compiler knows from compiling how to read the rows (its columns,
-        related objects and annotations); only its ``as_sql`` and the converters
-        it would look up again are replaced.
+        related objects and annotations); its ``as_sql``, the converters it would
+        look up again and the connection (the compiling thread's) are replaced.
         """
         run = copy.copy(self.compiler)
+        run.connection = connection
         run.as_sql = lambda *args, **kwargs: (self.sql, params)
         run.get_converters = lambda expressions: self.converters
         ready = self.queryset._chain()
