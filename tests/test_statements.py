@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from django.db import connection
+from django.db.models import Prefetch
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -113,9 +114,15 @@ def test_related_objects_come_back_with_their_rows(make_release, public_world):
 
 
 def test_the_release_page_reads_what_the_prefetch_reads(make_release, public_world):
-    """``read_page_relations`` keeps each relation as ``for_detail()`` prefetches it."""
+    """``read_page_relations`` keeps each relation as ``prefetch_related`` keeps it."""
     release = public_world.attach(make_release(), "second topic")
-    prefetched = PressRelease.objects.for_detail().get(pk=release.pk)
+    prefetched = PressRelease.objects.prefetch_related(
+        "tags",
+        "organisations",
+        "documents",
+        "photos",
+        Prefetch("participants", queryset=Participant.objects.with_offices_held()),
+    ).get(pk=release.pk)
     read = PressRelease.objects.public_by_slug(release.slug)
     read.read_page_relations()
 
@@ -246,7 +253,7 @@ def test_postgresql_keeps_statements_prepared_and_nothing_else(make_release):
     assert len(kept) == 1, kept
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_statement_compiled_in_one_thread_runs_in_another(make_release):
     """A threaded server's threads each have their connection: a statement compiled
     in one runs on the connection of the thread that runs it."""
