@@ -596,7 +596,7 @@ class PressReleaseAdmin(ImportDocumentsAdminMixin, admin.ModelAdmin):
 
     def preview_view(self, request, object_id):
         release = self._release_or_404(request, object_id)
-        return render_preview(request, PressRelease.objects.for_detail().get(pk=release.pk))
+        return render_preview(request, release)
 
     def revisions_view(self, request, object_id):
         release = self._release_or_404(request, object_id)

@@ -172,16 +172,6 @@ class PressReleaseQuerySet(models.QuerySet):
         """What a list of releases shows."""
         return self.select_related("created_by").prefetch_related("tags", "organisations", "photos")
 
-    def for_detail(self):
-        """What a release page shows, with the offices its participants held."""
-        return self.prefetch_related(
-            "tags",
-            "organisations",
-            "documents",
-            "photos",
-            models.Prefetch("participants", queryset=Participant.objects.with_offices_held()),
-        )
-
     def for_api(self):
         """What an API entry shows: who took part, not the offices people named alone held."""
         return self.prefetch_related(
@@ -462,8 +452,8 @@ class PressRelease(models.Model):
         return (self.slug,)
 
     def read_page_relations(self):
-        """Read what a release page shows with this release, kept as ``for_detail()``
-        keeps its prefetches; each relation by a statement compiled once."""
+        """Read what a release page shows with this release (``PAGE_RELATIONS``), kept
+        as ``prefetch_related`` keeps them; each relation by a statement compiled once."""
         for name, statement in PAGE_RELATIONS.items():
             rows = statement.rows(using=self._state.db, release=self.pk)
             relation = self._meta.get_field(name)
@@ -766,7 +756,8 @@ def page_relation(name):
     return Statement(build, release=PressRelease._meta.pk)
 
 
-# What a release page shows with its release: ``for_detail()``'s prefetches.
+# What a release page shows with its release: its topics, organisations, documents,
+# photos, and participants with the offices they held.
 PAGE_RELATIONS = {
     name: page_relation(name)
     for name in ("tags", "organisations", "documents", "photos", "participants")

@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from newsroom.models import Organisation, PressRelease, TaggedTopic, Topic
+from newsroom.models.releases import PAGE_RELATIONS
 from newsroom.models.statements import Statement
 
 from .media import media_url, pictures, social_card_url
@@ -80,9 +81,6 @@ def news_article(release, *, request, url, translations, shown_pictures):
         ],
     }
     return json_ld({key: value for key, value in data.items() if value not in (None, "", [])})
-
-
-PAGE_PREFETCHES = {"tags", "organisations", "documents", "photos", "participants"}
 
 
 def office_held(participant, day):
@@ -248,7 +246,7 @@ def release_page_context(release, *, request=None, now=None):
     """
     now = now or timezone.now()
     prefetched = getattr(release, "_prefetched_objects_cache", {})
-    if not prefetched.keys() >= PAGE_PREFETCHES:
+    if not prefetched.keys() >= PAGE_RELATIONS.keys():
         release.read_page_relations()
     # A working copy previews what its live release will become: the live
     # release is this release, not a related or previous one.
