@@ -5,11 +5,13 @@ its count, and read page by page by id."""
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from newsroom.editorial import editing
-from newsroom.models import PressRelease
+from newsroom.models import Organisation, PressRelease, TaggedTopic, Topic
 from newsroom.site import search
 from newsroom.site.search import SearchResults, search_releases
 from newsroom.site.views import PAGE_SIZE
@@ -165,3 +167,227 @@ def test_the_api_search_counts_and_lists_the_kept_list(client, make_release, set
     assert russian["count"] == 2
     assert {entry["language"] for entry in russian["results"]} == {"ru"}
     assert releases[0].slug not in {entry["slug"] for entry in russian["results"]}
+
+
+# After a public change -----------------------------------------------------------------
+
+
+@pytest.fixture
+def renewed(monkeypatch):
+    """Lists brought up to date on either database: SQLite ranks anew by default
+    (``RENEWED_ON``), but what a renewal keeps is the same on both."""
+    monkeypatch.setattr(search, "RENEWED_ON", {"postgresql", "sqlite"})
+
+
+def ranked_once(client, make_release, settings, count):
+    """``count`` releases matching "summit", saved long ago, and their list ranked once."""
+    settings.NEWSROOM_PAGE_CACHE = False
+    summits(make_release, count, updated_at=START)
+    client.get("/search/", {"q": "summit"})
+
+
+def full_rankings(sqls):
+    """The rankings of the whole index: a ranking of named releases says which."""
+    return [
+        sql
+        for sql in ranking_queries(sqls)
+        if ("bm25" in sql or "ts_rank" in sql) and '"newsroom_pressrelease"."id" IN (' not in sql
+    ]
+
+
+def publish_new(make_release, editor):
+    draft = make_release(title="Summit opens", status=PressRelease.Status.DRAFT, publish_at=None)
+    organisation, _ = Organisation.objects.get_or_create(slug="sco", defaults={"name": "SCO"})
+    draft.organisations.add(organisation)
+    editing.take_step(draft, "publish", by=editor)
+
+
+def edit_away(make_release, editor):
+    release = PressRelease.objects.get(title="Summit 3", language="en")
+    release.title = "Meeting 3"
+    editing.save_release(release, by=editor)
+
+
+def edit_in(make_release, editor):
+    # Found in its body only: in a cut list, it ranks past the list's end.
+    release = PressRelease.objects.get(title="Unrelated")
+    release.body = "<p>A summit after all.</p>"
+    editing.save_release(release, by=editor)
+
+
+def withdraw(make_release, editor):
+    release = PressRelease.objects.get(title="Summit 6", language="en")
+    editing.take_step(release, "withdraw", by=editor, comment="Issued in error.")
+
+
+def comes_due(make_release, editor, monkeypatch):
+    # Saved long before the list was ranked, public only once its time comes.
+    due = timezone.now() + datetime.timedelta(seconds=30)
+    make_release(title="Summit at last", publish_at=due, updated_at=START)
+    client_now = timezone.now
+    return lambda: monkeypatch.setattr(
+        timezone, "now", lambda: client_now() + datetime.timedelta(seconds=45)
+    )
+
+
+CHANGES = {
+    "published": publish_new,
+    "edited away": edit_away,
+    "edited in": edit_in,
+    "withdrawn": withdraw,
+}
+
+
+@pytest.mark.parametrize("kept", [1000, 30])
+@pytest.mark.parametrize("change", [*CHANGES, "come due"])
+def test_a_public_change_brings_the_kept_list_up_to_date_without_ranking_the_archive(
+    renewed, client, make_release, make_staff, monkeypatch, settings, kept, change
+):
+    # With 30 kept, the list is cut: it is counted again, and read past its end.
+    settings.NEWSROOM_PAGE_CACHE = False
+    monkeypatch.setattr(search, "KEPT_RESULTS", kept)
+    editor = make_staff("editor", "Editors")
+    # Saved long ago: a change since is the test's own.
+    summits(make_release, 2 * PAGE_SIZE + 5, updated_at=START)
+    summits(make_release, 5, language="ru", updated_at=START)
+    make_release(title="Unrelated", updated_at=START)
+    due = comes_due(make_release, editor, monkeypatch) if change == "come due" else None
+    _, sqls = queries_of(client, "/search/", q="summit")
+    assert full_rankings(sqls)
+    if due is not None:
+        due()
+    else:
+        CHANGES[change](make_release, editor)
+    response, sqls = queries_of(client, "/search/", q="summit")
+    assert ranking_queries(sqls) and full_rankings(sqls) == []
+    expected = list(search_releases(PressRelease.objects.public(), "summit", "en"))
+    assert response.context["paginator"].count == len(expected)
+    # The kept list is the ranking's beginning: all of it, or as far as it is known.
+    kept_ids = response.context["paginator"].object_list.kept["ids"]
+    assert kept_ids == [release.pk for release in expected][: len(kept_ids)]
+    assert len(kept_ids) == len(expected) if kept == 1000 else len(kept_ids) >= kept // 2
+    assert shown(client, "summit", 3) == expected
+    if change in ("published", "edited in", "come due"):
+        assert len(expected) == 2 * PAGE_SIZE + 11
+    else:
+        assert len(expected) == 2 * PAGE_SIZE + 9
+
+
+@pytest.mark.parametrize("kept", [1000, 8])
+def test_each_change_is_carried_into_the_next(
+    renewed, client, make_release, make_staff, monkeypatch, settings, kept
+):
+    settings.NEWSROOM_PAGE_CACHE = False
+    monkeypatch.setattr(search, "KEPT_RESULTS", kept)
+    editor = make_staff("editor", "Editors")
+    summits(make_release, 12, updated_at=START)
+    make_release(title="Unrelated", updated_at=START)
+    client.get("/search/", {"q": "summit"})
+    for change in CHANGES.values():
+        change(make_release, editor)
+        response, sqls = queries_of(client, "/search/", q="summit")
+        # A page longer than a cut list is read past it, from the whole index.
+        assert full_rankings(sqls) == [] or kept < PAGE_SIZE
+        expected = list(search_releases(PressRelease.objects.public(), "summit", "en"))
+        assert list(response.context["results"]) == expected
+        kept_ids = response.context["paginator"].object_list.kept["ids"]
+        assert kept_ids == [release.pk for release in expected][: len(kept_ids)]
+
+
+def test_a_cut_list_left_short_by_its_changes_is_ranked_anew(
+    renewed, client, make_release, make_staff, monkeypatch, settings
+):
+    monkeypatch.setattr(search, "KEPT_RESULTS", 6)
+    editor = make_staff("editor", "Editors")
+    ranked_once(client, make_release, settings, 12)
+    # The last four of the six held are changed: what ranks below the first two, which
+    # are all that is known, would be ranked again for every page.
+    for release in search_releases(PressRelease.objects.public(), "summit", "en")[2:6]:
+        release.correction_note = "Corrected."
+        editing.save_release(release, by=editor)
+    response = client.get("/search/", {"q": "summit"})
+    expected = list(search_releases(PressRelease.objects.public(), "summit", "en"))
+    assert list(response.context["results"]) == expected[:PAGE_SIZE]
+    kept_ids = response.context["paginator"].object_list.kept["ids"]
+    assert kept_ids == [release.pk for release in expected[:6]]
+
+
+def test_more_changes_than_the_list_holds_rank_the_archive_anew(
+    renewed, client, make_release, make_staff, monkeypatch, settings
+):
+    monkeypatch.setattr(search, "KEPT_RESULTS", 4)
+    editor = make_staff("editor", "Editors")
+    ranked_once(client, make_release, settings, 6)
+    for _ in range(5):
+        publish_new(make_release, editor)
+    response, sqls = queries_of(client, "/search/", q="summit")
+    assert full_rankings(sqls)
+    assert response.context["paginator"].count == 11
+
+
+def test_a_list_is_ranked_anew_every_so_often(
+    renewed, client, make_release, make_staff, monkeypatch, settings
+):
+    monkeypatch.setattr(search, "FULL_RANKING_EVERY", datetime.timedelta(0))
+    ranked_once(client, make_release, settings, 3)
+    publish_new(make_release, make_staff("editor", "Editors"))
+    response, sqls = queries_of(client, "/search/", q="summit")
+    assert full_rankings(sqls)
+    assert response.context["paginator"].count == 4
+
+
+def test_a_change_that_names_no_release_ranks_the_archive_anew(
+    renewed, client, make_release, settings
+):
+    ranked_once(client, make_release, settings, 3)
+    # Created in bulk, and backdated: nothing says these releases changed lately.
+    editor = get_user_model().objects.create_superuser("bulk", "bulk@example.org", "x")
+    organisation = Organisation.objects.create(name="SCO", slug="sco")
+    editing.create_releases_in_bulk(
+        [
+            {
+                "title": f"Summit in bulk {number}",
+                "slug": f"summit-in-bulk-{number}",
+                "lead": "Made in bulk.",
+                "body": "<p>Made in bulk.</p>",
+                "dateline_place": "Qingdao",
+                "dateline_date": datetime.date(2020, 1, 1),
+                "status": PressRelease.Status.PUBLISHED,
+                "publish_at": START,
+                "organisations": [organisation],
+            }
+            for number in range(2)
+        ],
+        by=editor,
+    )
+    response, sqls = queries_of(client, "/search/", q="summit")
+    assert full_rankings(sqls)
+    assert response.context["paginator"].count == 5
+
+
+def test_a_search_by_links_is_ranked_anew_after_every_change(
+    renewed, client, make_release, make_staff, settings
+):
+    settings.NEWSROOM_PAGE_CACHE = False
+    releases = summits(make_release, 3, updated_at=START)
+    topic = Topic.objects.create(name="Security", slug="security")
+    for release in releases:
+        TaggedTopic.objects.create(content_object=release, tag=topic)
+    client.get("/api/releases/", {"q": "summit", "topic": "security"})
+    # The topic's links change without the releases: only a new ranking sees it.
+    TaggedTopic.objects.filter(content_object=releases[0]).delete()
+    publish_new(make_release, make_staff("editor", "Editors"))
+    with CaptureQueriesContext(connection) as context:
+        found = client.get("/api/releases/", {"q": "summit", "topic": "security"}).json()
+    assert full_rankings([query["sql"] for query in context.captured_queries])
+    assert found["count"] == 2
+
+
+def test_where_ranking_named_releases_reads_every_match_a_list_is_ranked_anew(
+    client, make_release, make_staff, settings
+):
+    ranked_once(client, make_release, settings, 3)
+    publish_new(make_release, make_staff("editor", "Editors"))
+    response, sqls = queries_of(client, "/search/", q="summit")
+    assert bool(full_rankings(sqls)) == (connection.vendor not in search.RENEWED_ON)
+    assert response.context["paginator"].count == 4

@@ -181,7 +181,8 @@ def release_list(request):
     if query:
         # Search results are ranked and counted by the search itself.
         scope = f"api:{language}:{topic}:{organisation}"
-        paginator = Paginator(SearchResults(releases, query, scope=scope), PAGE_SIZE)
+        results = SearchResults(releases, query, scope=scope, by_links=bool(topic or organisation))
+        paginator = Paginator(results, PAGE_SIZE)
     else:
         paginator = CountOncePerVersion(
             releases,

@@ -53,6 +53,9 @@ from newsroom.models import PressRelease
 from newsroom.renditions import renditions_made
 
 STATE_KEY = "newsroom:public:state"
+# Values carried from one content version to the next are kept under the lineage
+# this names (``for_content_version``'s ``renew``).
+LINEAGE_KEY = "newsroom:public:lineage"
 # Where every change of the state is announced to the processes keeping a copy of it.
 CHANGES_CHANNEL = "newsroom:public:changes"
 # Pages kept by a shared cache; a renewal lost in a cache outage lasts no longer.
@@ -104,8 +107,9 @@ class CacheGuard:
             return default
         try:
             if self.renewal_missed:
-                # A change readers can see was announced while the cache was away.
-                cache.delete(STATE_KEY)
+                # A change readers can see was announced while the cache was away:
+                # which one is not known, so nothing is carried across it either.
+                cache.delete_many([STATE_KEY, LINEAGE_KEY])
                 _publish_change()
                 self.renewal_missed = False
             return (method if callable(method) else getattr(cache, method))(*args)
@@ -365,7 +369,7 @@ def public_state(now=None):
     return state
 
 
-def for_content_version(name, compute):
+def for_content_version(name, compute, *, renew=None):
     """``compute()``, computed once per content version and shared by every page.
 
     For what many pages show and no single page owns (the list's facets, counts
@@ -374,8 +378,36 @@ def for_content_version(name, compute):
     value depends on besides the public content (a filter, the language). The
     value may be shared with other requests of the process: read it, never
     change it.
+
+    With ``renew``, a new version's value is ``renew(last)``, made from the last
+    value computed under an earlier version, for a value that can be brought up
+    to date for less than computing it (``renew`` may still call ``compute``).
+    There is no ``last`` after a change that named no release or record
+    (``carried_key``): then what changed is not known, and ``compute()`` runs.
     """
-    return many_for_content_version([name], lambda missing: {name: compute()})[name]
+    if renew is None:
+        return many_for_content_version([name], lambda missing: {name: compute()})[name]
+
+    def make(missing):
+        key = carried_key(name)
+        last = guard.call("get", key) if key is not None else None
+        value = compute() if last is None else renew(last)
+        if key is not None:
+            guard.call("set", key, value, page_timeout())
+        return {name: value}
+
+    return many_for_content_version([name], make)[name]
+
+
+def carried_key(name):
+    """Where the last value of ``name`` is kept across content versions, under the
+    current lineage; None when the cache does not answer."""
+    lineage = guard.call("get", LINEAGE_KEY)
+    if lineage is None:
+        # Two processes starting a lineage at once agree on the first one stored.
+        guard.call("add", LINEAGE_KEY, uuid.uuid4().hex, None)
+        lineage = guard.call("get", LINEAGE_KEY)
+    return None if lineage is None else f"newsroom:carried:{lineage}:{name}"
 
 
 def many_for_content_version(names, compute):
@@ -405,9 +437,17 @@ def many_for_content_version(names, compute):
     return values
 
 
-def invalidate_public_pages(**kwargs):
-    """Forget every cached public page: the next request starts a new content version."""
+def invalidate_public_pages(release=None, record=None, **kwargs):
+    """Forget every cached public page: the next request starts a new content version.
+
+    A change that names neither the release nor the record it changed (a restore,
+    releases created in bulk, some backdated) also ends the lineage of the values
+    carried across versions (``for_content_version``'s ``renew``), which are brought
+    up to date by what is known to have changed.
+    """
     local_copy.forget()
+    if release is None and record is None:
+        guard.call("delete", LINEAGE_KEY)
     guard.call("delete", STATE_KEY)
     guard.call(_publish_change)
 

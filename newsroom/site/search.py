@@ -27,8 +27,19 @@ and reader of it reads its releases by id. Only the ranking reads the index,
 and it reads ids alone: the page's rows are twenty lookups by id. The kept list
 is capped at ``KEPT_RESULTS`` ids with the whole match's count; a page past
 them is ranked again when asked for.
+
+After a public change the kept list is brought up to date rather than ranked
+again: only the releases it held and those changed since it was made are
+ranked (``SearchResults.renew``; on PostgreSQL, ``RENEWED_ON``). A release's place in a search depends on its
+own row alone, and every change to a row sets its ``updated_at`` (a scheduled
+release's is its publication time), so the releases changed since are those
+updated or published since. A list that held every match stays whole; a list cut at
+``KEPT_RESULTS`` keeps its releases down to the last one it held unchanged and
+is counted again. Every ``FULL_RANKING_EVERY`` a list is ranked anew, as it is
+after a change that named no release (``newsroom.site.cache.carried_key``).
 """
 
+import datetime
 import hashlib
 import html
 import json
@@ -37,6 +48,7 @@ from functools import cached_property
 
 from django.db import connection
 from django.db.models import Case, FloatField, IntegerField, Q, Value, When
+from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -50,6 +62,17 @@ MAX_TERMS = 8
 SNIPPET_CHARS = 240
 # How much of a query's ranked list is kept per content version: fifty pages of twenty.
 KEPT_RESULTS = 1000
+# A kept list brought up to date after a change is ranked anew this often: SQLite
+# weighs a word by how rare it is in the whole archive, which every change shifts.
+FULL_RANKING_EVERY = datetime.timedelta(minutes=10)
+# How long before a ranking its update looks for changed releases: a release's
+# ``updated_at`` is taken before its transaction commits, on its own server's clock.
+CHANGES_MARGIN = datetime.timedelta(minutes=1)
+# The databases where ranking the releases a list held costs a fraction of ranking
+# every match: PostgreSQL ranks each row by its stored vector. SQLite's FTS5 reads
+# every match of a query whichever rows are asked for (or runs the query again for
+# each row probed, slower still), so there a list is ranked anew.
+RENEWED_ON = {"postgresql"}
 
 FTS_TABLE = "newsroom_release_fts"
 TABLE = '"newsroom_pressrelease"'
@@ -135,20 +158,26 @@ class SearchResults:
     id from ``queryset``, with its prefetches. Only the first ``KEPT_RESULTS`` ids
     are kept, so a word found in every release costs a few kilobytes, not an id per
     release; a page past them is ranked again when asked for, in the same order.
+
+    ``by_links`` says that ``queryset`` chooses releases by their links (a topic, an
+    organisation), which change without the release: its list is then ranked anew
+    after every change rather than brought up to date.
     """
 
     # For the paginator: the order is the ranking's.
     ordered = True
 
-    def __init__(self, queryset, text, language=None, *, scope):
+    def __init__(self, queryset, text, language=None, *, scope, by_links=False):
         self.queryset = queryset
         self.text = text
         self.language = language
         self.phrases = query_tokens(query_terms(text))
         self.scope = scope
+        self.by_links = by_links
 
-    def ranked_ids(self):
-        return search_releases(self.queryset, self.text, self.language).values_list("pk", flat=True)
+    def ranked_ids(self, queryset=None):
+        queryset = self.queryset if queryset is None else queryset
+        return search_releases(queryset, self.text, self.language).values_list("pk", flat=True)
 
     @cached_property
     def kept(self):
@@ -156,16 +185,72 @@ class SearchResults:
             return {"count": 0, "ids": []}
         name = json.dumps([self.scope, self.language or "", self.phrases], ensure_ascii=False)
         digest = hashlib.sha256(name.encode()).hexdigest()
-        return for_content_version(f"search:{digest}", self.rank)
+        return for_content_version(
+            f"search:{digest}", self.rank, renew=None if self.by_links else self.renew
+        )
 
     def rank(self):
+        """The list ranked from the whole index."""
+        started = timezone.now()
         ids = list(self.ranked_ids()[:KEPT_RESULTS])
         if len(ids) < KEPT_RESULTS:
-            return {"count": len(ids), "ids": ids}
+            return self._kept(ids, len(ids), whole=True, since=started, ranked_at=started)
         # Counted apart, without the rank: counting the matches costs a fraction of
         # ranking them. A change between the two statements renews the content
         # version, so no page reads a list and a count that disagree.
-        return {"count": search_releases(self.queryset, self.text).count(), "ids": ids}
+        count = search_releases(self.queryset, self.text).count()
+        return self._kept(ids, count, whole=False, since=started, ranked_at=started)
+
+    def renew(self, last):
+        """``last``, a list kept under an earlier content version, brought up to date."""
+        started = timezone.now()
+        if (
+            connection.vendor not in RENEWED_ON
+            or "since" not in last
+            or started - last["ranked_at"] > FULL_RANKING_EVERY
+        ):
+            return self.rank()
+        changed = set(
+            self.queryset.filter(
+                Q(updated_at__gte=last["since"] - CHANGES_MARGIN)
+                | Q(publish_at__gte=last["since"] - CHANGES_MARGIN)
+            )
+            .order_by()
+            .values_list("pk", flat=True)[: KEPT_RESULTS + 1]
+        )
+        if len(changed) > KEPT_RESULTS:
+            return self.rank()
+        # The held releases no longer public, or no longer matching, drop out here.
+        ids = list(self.ranked_ids(self.queryset.filter(pk__in=[*last["ids"], *changed])))
+        if last["whole"]:
+            # Every match was held, so every match now was held or has changed.
+            return self._kept(
+                ids[:KEPT_RESULTS],
+                len(ids),
+                whole=len(ids) <= KEPT_RESULTS,
+                since=started,
+                ranked_at=last["ranked_at"],
+            )
+        # Matches past the kept list were never ranked: the list holds only what ranks
+        # above the last release it held unchanged, which outranks all of them.
+        unchanged = set(last["ids"]) - changed
+        held = [position for position, pk in enumerate(ids) if pk in unchanged]
+        if not held or held[-1] < KEPT_RESULTS // 2:
+            return self.rank()
+        count = search_releases(self.queryset, self.text).count()
+        return self._kept(
+            ids[: min(held[-1] + 1, KEPT_RESULTS)],
+            count,
+            whole=False,
+            since=started,
+            ranked_at=last["ranked_at"],
+        )
+
+    @staticmethod
+    def _kept(ids, count, *, whole, since, ranked_at):
+        """What is kept of a list: ``whole`` when ``ids`` are every match; ``since``, when
+        its ranking began; ``ranked_at``, when the whole index was last ranked for it."""
+        return {"count": count, "ids": ids, "whole": whole, "since": since, "ranked_at": ranked_at}
 
     def count(self):
         return self.kept["count"]
