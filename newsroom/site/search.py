@@ -28,15 +28,16 @@ and it reads ids alone: the page's rows are twenty lookups by id. The kept list
 is capped at ``KEPT_RESULTS`` ids with the whole match's count; a page past
 them is ranked again when asked for.
 
-After a public change the kept list is brought up to date rather than ranked
-again: only the releases it held and those changed since it was made are
-ranked (``SearchResults.renew``; on PostgreSQL, ``RENEWED_ON``). A release's place in a search depends on its
-own row alone, and every change to a row sets its ``updated_at`` (a scheduled
-release's is its publication time), so the releases changed since are those
-updated or published since. A list that held every match stays whole; a list cut at
-``KEPT_RESULTS`` keeps its releases down to the last one it held unchanged and
-is counted again. Every ``FULL_RANKING_EVERY`` a list is ranked anew, as it is
-after a change that named no release (``newsroom.site.cache.carried_key``).
+On PostgreSQL (``RENEWED_ON``) a kept list is brought up to date after a public
+change rather than ranked again: only the releases it held and those changed
+since it was made are ranked (``SearchResults.renew``). A release's place in a
+search depends on its own row alone, and every write of a row sets its
+``updated_at`` (a scheduled release's is its publication time), so the releases
+changed since are those updated or published since. A list that held every match
+stays whole; a list cut at ``KEPT_RESULTS`` keeps its releases down to the last
+one it held unchanged and is counted again. Every ``FULL_RANKING_EVERY`` a list
+is ranked anew, as it is after a change that named no release
+(``newsroom.site.cache.carried_key``).
 """
 
 import datetime
@@ -62,8 +63,9 @@ MAX_TERMS = 8
 SNIPPET_CHARS = 240
 # How much of a query's ranked list is kept per content version: fifty pages of twenty.
 KEPT_RESULTS = 1000
-# A kept list brought up to date after a change is ranked anew this often: SQLite
-# weighs a word by how rare it is in the whole archive, which every change shifts.
+# A kept list brought up to date after changes is ranked anew this often, so that a
+# change ``CHANGES_MARGIN`` missed (a longer transaction, clocks farther apart) lasts
+# no longer.
 FULL_RANKING_EVERY = datetime.timedelta(minutes=10)
 # How long before a ranking its update looks for changed releases: a release's
 # ``updated_at`` is taken before its transaction commits, on its own server's clock.
