@@ -220,13 +220,14 @@ def withdraw(make_release, editor):
     editing.take_step(release, "withdraw", by=editor, comment="Issued in error.")
 
 
-def comes_due(make_release, editor, monkeypatch):
-    # Saved long before the list was ranked, public only once its time comes.
+def comes_due(make_release, monkeypatch):
+    """A release saved long before the list is ranked and public only half a minute
+    later; returns what moves the clock past that."""
     due = timezone.now() + datetime.timedelta(seconds=30)
     make_release(title="Summit at last", publish_at=due, updated_at=START)
-    client_now = timezone.now
+    real_now = timezone.now
     return lambda: monkeypatch.setattr(
-        timezone, "now", lambda: client_now() + datetime.timedelta(seconds=45)
+        timezone, "now", lambda: real_now() + datetime.timedelta(seconds=45)
     )
 
 
@@ -251,7 +252,7 @@ def test_a_public_change_brings_the_kept_list_up_to_date_without_ranking_the_arc
     summits(make_release, 2 * PAGE_SIZE + 5, updated_at=START)
     summits(make_release, 5, language="ru", updated_at=START)
     make_release(title="Unrelated", updated_at=START)
-    due = comes_due(make_release, editor, monkeypatch) if change == "come due" else None
+    due = comes_due(make_release, monkeypatch) if change == "come due" else None
     _, sqls = queries_of(client, "/search/", q="summit")
     assert full_rankings(sqls)
     if due is not None:
