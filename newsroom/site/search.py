@@ -187,8 +187,10 @@ class SearchResults:
             return {"count": 0, "ids": []}
         name = json.dumps([self.scope, self.language or "", self.phrases], ensure_ascii=False)
         digest = hashlib.sha256(name.encode()).hexdigest()
+        # Where a list is ranked anew, nothing is carried between versions for it.
+        renewed = not self.by_links and connection.vendor in RENEWED_ON
         return for_content_version(
-            f"search:{digest}", self.rank, renew=None if self.by_links else self.renew
+            f"search:{digest}", self.rank, renew=self.renew if renewed else None
         )
 
     def rank(self):
@@ -197,20 +199,18 @@ class SearchResults:
         ids = list(self.ranked_ids()[:KEPT_RESULTS])
         if len(ids) < KEPT_RESULTS:
             return self._kept(ids, len(ids), whole=True, since=started, ranked_at=started)
-        # Counted apart, without the rank: counting the matches costs a fraction of
-        # ranking them. A change between the two statements renews the content
-        # version, so no page reads a list and a count that disagree.
-        count = search_releases(self.queryset, self.text).count()
-        return self._kept(ids, count, whole=False, since=started, ranked_at=started)
+        return self._kept(ids, self.count_matches(), whole=False, since=started, ranked_at=started)
+
+    def count_matches(self):
+        """Every match, counted apart from the ranking: counting costs a fraction of
+        ranking. A change between the two statements renews the content version, so
+        no page reads a list and a count that disagree."""
+        return search_releases(self.queryset, self.text).count()
 
     def renew(self, last):
         """``last``, a list kept under an earlier content version, brought up to date."""
         started = timezone.now()
-        if (
-            connection.vendor not in RENEWED_ON
-            or "since" not in last
-            or started - last["ranked_at"] > FULL_RANKING_EVERY
-        ):
+        if "since" not in last or started - last["ranked_at"] > FULL_RANKING_EVERY:
             return self.rank()
         changed = set(
             self.queryset.filter(
@@ -239,10 +239,9 @@ class SearchResults:
         held = [position for position, pk in enumerate(ids) if pk in unchanged]
         if not held or held[-1] < KEPT_RESULTS // 2:
             return self.rank()
-        count = search_releases(self.queryset, self.text).count()
         return self._kept(
             ids[: min(held[-1] + 1, KEPT_RESULTS)],
-            count,
+            self.count_matches(),
             whole=False,
             since=started,
             ranked_at=last["ranked_at"],
