@@ -116,6 +116,22 @@ def test_a_renewal_the_cache_missed_is_delivered_when_it_answers_again(
     assert not page_cache.guard.renewal_missed
 
 
+def test_a_record_changed_while_the_cache_was_down_is_on_every_card_when_it_answers(
+    client, release, monkeypatch
+):
+    assert "OOT" in client.get("/news/").content.decode()
+    monkeypatch.setattr(page_cache, "cache", FailingCache())
+    organisation = release.organisations.get()
+    organisation.short_name = "Renamed while the cache was down"
+    organisation.save()
+    assert page_cache.guard.renewal_missed
+
+    # The cards kept before the outage were made with the organisation's old name.
+    monkeypatch.setattr(page_cache, "cache", real_cache)
+    page_cache.guard.down_until = 0.0
+    assert "Renamed while the cache was down" in client.get("/news/").content.decode()
+
+
 def test_the_redis_cache_reuses_its_client():
     from pressoffice.redis_cache import RedisCache
 

@@ -10,6 +10,7 @@ import time
 
 import pytest
 import redis
+from django.db.models import F
 from django.test import override_settings
 
 from newsroom.models import PressRelease
@@ -166,5 +167,8 @@ def test_what_pages_share_is_kept_too(client, shared_cache, release, monkeypatch
     assert counting.calls == []
     another_process_announces_a_change(shared_cache)
     assert wait_for(lambda: page_cache.local_copy.state is None)
-    PressRelease.objects.filter(pk=release.pk).update(title="After the change")
+    # As the write path saves it: a new version of the release's row.
+    PressRelease.objects.filter(pk=release.pk).update(
+        title="After the change", version=F("version") + 1
+    )
     assert "After the change" in client.get("/news/").content.decode()

@@ -1,4 +1,6 @@
-"""Release cards and API entries are made once per content version and reused by every page."""
+"""Release cards and API entries are made once and reused by every page: an API entry once
+per content version, a card once per version of its release while no reference record
+changes."""
 
 import pytest
 from django.db import connection
@@ -6,7 +8,9 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from newsroom.editorial import editing
-from newsroom.models import Organisation
+from newsroom.editorial.signals import announce, public_content_changed
+from newsroom.models import Organisation, PressRelease
+from newsroom.templatetags import newsroom_cards
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +76,57 @@ def test_a_card_changes_at_once_with_its_release_or_an_organisation(client, rele
     organisation.save()
     page, _ = built(client, "/news/")
     assert "Organisation Renamed" in page
+
+
+@pytest.fixture
+def rendered(monkeypatch):
+    """The titles of the releases whose cards are rendered, in the order rendered."""
+    titles = []
+    render = newsroom_cards._render
+
+    def counted(release, terms):
+        titles.append(release.title)
+        return render(release, terms)
+
+    monkeypatch.setattr(newsroom_cards, "_render", counted)
+    return titles
+
+
+def test_a_change_of_one_release_renders_its_card_alone(
+    client, releases, public_world, make_release, editor, rendered
+):
+    built(client, "/news/")
+    assert sorted(rendered) == ["Card 0", "Card 1", "Card 2"]
+    rendered.clear()
+    page = renamed_after_building(client, "/news/", built, releases[1], "Card edited", editor)
+    assert rendered == ["Card edited"]
+    assert "Card edited" in page and "Card 0" in page and "Card 2" in page
+
+    rendered.clear()
+    new = make_release(title="Card published", status="in_review", publish_at=None)
+    new.organisations.add(public_world.organisation)
+    editing.take_step(new, "publish", editor)
+    page, _ = built(client, "/news/")
+    assert rendered == ["Card published"]
+    assert "Card published" in page and "Card edited" in page
+
+
+def test_a_change_of_a_record_or_one_naming_nothing_renders_every_card(client, releases, rendered):
+    built(client, "/news/")
+    rendered.clear()
+    organisation = Organisation.objects.get(slug="oot")
+    organisation.short_name = "OOT, renamed"
+    organisation.save()
+    built(client, "/news/")
+    assert sorted(rendered) == ["Card 0", "Card 1", "Card 2"]
+
+    # A writer that names nothing (a restore) may put back an earlier row, version and all.
+    rendered.clear()
+    PressRelease.objects.filter(pk=releases[0].pk).update(title="Card restored")
+    announce(public_content_changed)
+    page, _ = built(client, "/news/")
+    assert sorted(rendered) == ["Card 1", "Card 2", "Card restored"]
+    assert "Card restored" in page and "Card 0" not in page
 
 
 def test_each_language_has_its_own_card(client, releases):

@@ -9,9 +9,11 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.text import slugify
 
 from newsroom.editorial import editing
 from newsroom.models import Organisation, PressRelease, TaggedTopic, Topic
+from newsroom.models.releases import PressReleaseQuerySet
 from newsroom.site import search
 from newsroom.site.search import SearchResults, search_releases
 from newsroom.site.views import PAGE_SIZE
@@ -337,6 +339,25 @@ def test_a_list_is_ranked_anew_every_so_often(
     assert response.context["paginator"].count == 4
 
 
+def bulk_rows(title, organisation, **fields):
+    """Two rows for ``create_releases_in_bulk``: public releases titled ``title``."""
+    return [
+        {
+            "title": f"{title} {number}",
+            "slug": slugify(f"{title} {number}"),
+            "lead": "Made in bulk.",
+            "body": "<p>Made in bulk.</p>",
+            "dateline_place": "Qingdao",
+            "dateline_date": datetime.date(2020, 1, 1),
+            "status": PressRelease.Status.PUBLISHED,
+            "publish_at": START,
+            "organisations": [organisation],
+            **fields,
+        }
+        for number in range(2)
+    ]
+
+
 def test_a_change_that_names_no_release_ranks_the_archive_anew(
     renewed, client, make_release, settings
 ):
@@ -344,23 +365,7 @@ def test_a_change_that_names_no_release_ranks_the_archive_anew(
     # Created in bulk, and backdated: nothing says these releases changed lately.
     editor = get_user_model().objects.create_superuser("bulk", "bulk@example.org", "x")
     organisation = Organisation.objects.create(name="SCO", slug="sco")
-    editing.create_releases_in_bulk(
-        [
-            {
-                "title": f"Summit in bulk {number}",
-                "slug": f"summit-in-bulk-{number}",
-                "lead": "Made in bulk.",
-                "body": "<p>Made in bulk.</p>",
-                "dateline_place": "Qingdao",
-                "dateline_date": datetime.date(2020, 1, 1),
-                "status": PressRelease.Status.PUBLISHED,
-                "publish_at": START,
-                "organisations": [organisation],
-            }
-            for number in range(2)
-        ],
-        by=editor,
-    )
+    editing.create_releases_in_bulk(bulk_rows("Summit in bulk", organisation), by=editor)
     response, sqls = queries_of(client, "/search/", q="summit")
     assert full_rankings(sqls)
     assert response.context["paginator"].count == 5
@@ -392,3 +397,31 @@ def test_where_ranking_named_releases_reads_every_match_a_list_is_ranked_anew(
     response, sqls = queries_of(client, "/search/", q="summit")
     assert bool(full_rankings(sqls)) == (connection.vendor not in search.RENEWED_ON)
     assert response.context["paginator"].count == 4
+
+
+def test_a_cut_list_is_counted_again_by_the_parts_of_the_changed_releases(
+    renewed, client, make_release, make_staff, monkeypatch, settings
+):
+    monkeypatch.setattr(search, "KEPT_RESULTS", 4)
+    asked = []
+    count_by_part = PressReleaseQuerySet.count_by_part
+
+    def spied(self, parts=None):
+        asked.append(parts)
+        return count_by_part(self, parts)
+
+    monkeypatch.setattr(PressReleaseQuerySet, "count_by_part", spied)
+    editor = make_staff("editor", "Editors")
+    ranked_once(client, make_release, settings, 12)
+    for publication in range(3):
+        publish_new(make_release, editor)
+        response = client.get("/search/", {"q": "summit"})
+        assert response.context["paginator"].count == 13 + publication
+    # Counted whole when ranked, then every part once, then the parts of the releases
+    # changed since (within a minute) alone.
+    assert asked[0] is None and len(asked) == 3
+    published = {
+        release.translation_group.hex[:2]
+        for release in PressRelease.objects.filter(title="Summit opens")
+    }
+    assert all(parts and set(parts) <= published for parts in asked[1:])

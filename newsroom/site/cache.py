@@ -31,6 +31,7 @@ even a renewal lost with a process that died is bounded.
 
 import contextlib
 import contextvars
+import datetime
 import hashlib
 import logging
 import os
@@ -56,6 +57,14 @@ STATE_KEY = "newsroom:public:state"
 # Values carried from one content version to the next are kept under the lineage
 # this names (``for_content_version``'s ``renew``).
 LINEAGE_KEY = "newsroom:public:lineage"
+# Values made from one release's row and the reference records it names (a release's
+# card) are kept under the generation this names, which a change of a record ends: a
+# change that names a release leaves the other releases' values as they were.
+RECORDS_KEY = "newsroom:public:records"
+# How long before a carried value was made its renewal looks for releases changed since:
+# a release's ``updated_at`` is taken before its transaction commits, on its own
+# server's clock.
+CHANGES_MARGIN = datetime.timedelta(minutes=1)
 # Where every change of the state is announced to the processes keeping a copy of it.
 CHANGES_CHANNEL = "newsroom:public:changes"
 # Pages kept by a shared cache; a renewal lost in a cache outage lasts no longer.
@@ -109,7 +118,7 @@ class CacheGuard:
             if self.renewal_missed:
                 # A change readers can see was announced while the cache was away:
                 # which one is not known, so nothing is carried across it either.
-                cache.delete_many([STATE_KEY, LINEAGE_KEY])
+                cache.delete_many([STATE_KEY, LINEAGE_KEY, RECORDS_KEY])
                 _publish_change()
                 self.renewal_missed = False
             return (method if callable(method) else getattr(cache, method))(*args)
@@ -338,7 +347,25 @@ def _next_due(now):
 
 def _new_state(now=None):
     now = now or timezone.now()
-    return {"version": uuid.uuid4().hex, "changed_at": now, "next_due": _next_due(now)}
+    version = uuid.uuid4().hex
+    return {
+        "version": version,
+        "changed_at": now,
+        "next_due": _next_due(now),
+        # Without a cache that answers, nothing outlives the version.
+        "records": _generation(RECORDS_KEY) or version,
+    }
+
+
+def _generation(key):
+    """The token kept under ``key``, made when there is none; None when the cache does
+    not answer."""
+    token = guard.call("get", key)
+    if token is None:
+        # Two processes starting one at once agree on the first one stored.
+        guard.call("add", key, uuid.uuid4().hex, None)
+        token = guard.call("get", key)
+    return token
 
 
 def _due(state, now):
@@ -369,7 +396,7 @@ def public_state(now=None):
     return state
 
 
-def for_content_version(name, compute, *, renew=None):
+def for_content_version(name, compute, *, renew=None, by_links=False):
     """``compute()``, computed once per content version and shared by every page.
 
     For what many pages show and no single page owns (the list's facets, counts
@@ -384,12 +411,15 @@ def for_content_version(name, compute, *, renew=None):
     to date for less than computing it (``renew`` may still call ``compute``).
     There is no ``last`` after a change that named no release or record
     (``carried_key``): then what changed is not known, and ``compute()`` runs.
+    ``by_links`` says the value depends on releases' links to reference records,
+    which a change of a record may move without writing a release (a topic
+    deleted): then there is no ``last`` after a change of a record either.
     """
     if renew is None:
         return many_for_content_version([name], lambda missing: {name: compute()})[name]
 
     def make(missing):
-        key = carried_key(name)
+        key = carried_key(name, by_links=by_links)
         last = guard.call("get", key) if key is not None else None
         value = compute() if last is None else renew(last)
         if key is not None:
@@ -399,15 +429,17 @@ def for_content_version(name, compute, *, renew=None):
     return many_for_content_version([name], make)[name]
 
 
-def carried_key(name):
+def carried_key(name, *, by_links=False):
     """Where the last value of ``name`` is kept across content versions, under the
-    current lineage; None when the cache does not answer."""
-    lineage = guard.call("get", LINEAGE_KEY)
+    current lineage (and, ``by_links``, the records' generation); None when the cache
+    does not answer."""
+    lineage = _generation(LINEAGE_KEY)
     if lineage is None:
-        # Two processes starting a lineage at once agree on the first one stored.
-        guard.call("add", LINEAGE_KEY, uuid.uuid4().hex, None)
-        lineage = guard.call("get", LINEAGE_KEY)
-    return None if lineage is None else f"newsroom:carried:{lineage}:{name}"
+        return None
+    if by_links:
+        state = public_state()
+        lineage += ":" + state.get("records", state["version"])
+    return f"newsroom:carried:{lineage}:{name}"
 
 
 def many_for_content_version(names, compute):
@@ -416,9 +448,27 @@ def many_for_content_version(names, compute):
     and may give others it learnt on the way, which are kept too (a name it does not give
     is left out)."""
     version = public_state()["version"]
+    return _kept_under(version, version, names, compute)
+
+
+def many_for_release_rows(names, compute):
+    """``{name: value}`` as ``many_for_content_version`` gives, for values made from one
+    release's row and the reference records it names, and from nothing else (a card, not
+    a list or the release's translations); each ``name`` says the release and the
+    version of its row. They are kept across changes that name a release, and made
+    again after a change of a record or one that names nothing."""
+    state = public_state()
+    # A state stored before records had a generation keeps its values to its version.
+    records = state.get("records", state["version"])
+    return _kept_under(state["version"], f"records:{records}", names, compute)
+
+
+def _kept_under(version, scope, names, compute):
+    """The values of ``names`` kept under ``scope``, read through this process's copy
+    of the content ``version``'s fragments."""
 
     def key(name):
-        return f"newsroom:fragment:{version}:{name}"
+        return f"newsroom:fragment:{scope}:{name}"
 
     epoch = local_copy.epoch
     values = local_copy.fragments(version, {name: key(name) for name in names})
@@ -440,14 +490,18 @@ def many_for_content_version(names, compute):
 def invalidate_public_pages(release=None, record=None, **kwargs):
     """Forget every cached public page: the next request starts a new content version.
 
-    A change that names neither the release nor the record it changed (a restore,
-    releases created in bulk, some backdated) also ends the lineage of the values
-    carried across versions (``for_content_version``'s ``renew``), which are brought
-    up to date by what is known to have changed.
+    A change that names no release (a record's, or one that names nothing) also
+    ends the generation of the values made from a release's row and the records it
+    names (``many_for_release_rows``). A change that names neither the release nor
+    the record it changed (a restore, releases created in bulk, some backdated) also
+    ends the lineage of the values carried across versions (``for_content_version``'s
+    ``renew``), which are brought up to date by what is known to have changed.
     """
     local_copy.forget()
-    if release is None and record is None:
-        guard.call("delete", LINEAGE_KEY)
+    if release is None:
+        guard.call(
+            "delete_many", [RECORDS_KEY] if record is not None else [RECORDS_KEY, LINEAGE_KEY]
+        )
     guard.call("delete", STATE_KEY)
     guard.call(_publish_change)
 

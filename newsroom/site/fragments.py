@@ -9,24 +9,33 @@ all kept reads their keys and the cache, never the rows and their prefetches.
 
 from django.db.models import QuerySet
 
-from .cache import many_for_content_version
+from .cache import many_for_content_version, many_for_release_rows
 
 
-def per_release(releases, name, make, load):
+def per_release(releases, name, make, load, *, own_row=False):
     """The fragment named ``name`` of each of ``releases``, in their order.
 
     ``releases`` is a list of releases, or a queryset of them not yet read: then
     only the keys are read, and ``load(keys)`` gives ``{key: release}`` for those
     whose fragment is not kept. ``make(releases)`` gives ``{key: fragment}``.
+
+    With ``own_row``, a fragment made only from its release's row and the
+    reference records it names (``many_for_release_rows``) is kept under the
+    row's version, and outlives changes of other releases.
     """
     if isinstance(releases, QuerySet) and releases._result_cache is None:
-        keys = list(releases.values_list("pk", flat=True))
+        rows = list(releases.values_list("pk", "version"))
         loaded = None
     else:
         releases = list(releases)
-        keys = [release.pk for release in releases]
+        rows = [(release.pk, release.version) for release in releases]
         loaded = {release.pk: release for release in releases}
-    names = {f"{name}:{key}": key for key in keys}
+    if own_row:
+        names = {f"{name}:{key}:{version}": key for key, version in rows}
+        kept = many_for_release_rows
+    else:
+        names = {f"{name}:{key}": key for key, _ in rows}
+        kept = many_for_content_version
 
     def make_missing(missing):
         wanted = [names[fragment] for fragment in missing]
@@ -34,5 +43,5 @@ def per_release(releases, name, make, load):
         made = make([rows[key] for key in wanted])
         return {fragment: made[names[fragment]] for fragment in missing}
 
-    fragments = many_for_content_version(list(names), make_missing)
+    fragments = kept(list(names), make_missing)
     return [fragments[fragment] for fragment in names]

@@ -10,6 +10,7 @@ from django.db.models.functions import RowNumber
 from django.utils.functional import cached_property
 
 from .cache import for_content_version, many_for_content_version
+from .counts import kept_count
 
 # A page this many releases or fewer from the start of its list skips its offset in the
 # index: cheaper than learning where every page starts.
@@ -39,12 +40,14 @@ class CountOncePerVersion(Paginator):
     than a walk through every release before it.
     """
 
-    def __init__(self, object_list, per_page, *, count_name, prepare, count=None, **kwargs):
+    def __init__(self, object_list, per_page, *, count_name, prepare, groups_of=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.count_name = count_name
         self.prepare = prepare
-        # What counts the list when its own count would cost more (listed_count).
-        self.counter = count or (lambda: Paginator.count.func(self))
+        # The releases whose translation groups the list counts, one release a group,
+        # when counting them costs less than counting the list; kept part by part
+        # (``newsroom/site/counts.py``).
+        self.groups_of = groups_of
 
     @cached_property
     def fragment_name(self):
@@ -52,7 +55,12 @@ class CountOncePerVersion(Paginator):
 
     @cached_property
     def count(self):
-        return for_content_version(f"count:{self.fragment_name}", self.counter)
+        name = f"count:{self.fragment_name}"
+        if self.groups_of is not None:
+            return kept_count(
+                name, self.groups_of.listed_count, self.groups_of.listed_count_by_part
+            )
+        return for_content_version(name, lambda: Paginator.count.func(self))
 
     @cached_property
     def ordering(self):

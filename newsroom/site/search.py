@@ -35,7 +35,8 @@ search depends on its own row alone, and every write of a row sets its
 ``updated_at`` (a scheduled release's is its publication time), so the releases
 changed since are those updated or published since. A list that held every match
 stays whole; a list cut at ``KEPT_RESULTS`` keeps its releases down to the last
-one it held unchanged and is counted again. Every ``FULL_RANKING_EVERY`` a list
+one it held unchanged, and its count is brought up to date part by part
+(``newsroom/site/counts.py``). Every ``FULL_RANKING_EVERY`` a list
 is ranked anew, as it is after a change that named no release
 (``newsroom.site.cache.carried_key``).
 """
@@ -55,7 +56,8 @@ from django.utils.safestring import mark_safe
 
 from newsroom.searchtext import CJK, CYRILLIC, WORD, russian_stem, word_tokens
 
-from .cache import for_content_version
+from .cache import CHANGES_MARGIN, for_content_version
+from .counts import brought_up_to_date, counted_by_part, made_now
 
 # Longer queries are cut rather than refused: a pasted paragraph still finds its release.
 MAX_QUERY_CHARS = 200
@@ -67,9 +69,6 @@ KEPT_RESULTS = 1000
 # change ``CHANGES_MARGIN`` missed (a longer transaction, clocks farther apart) lasts
 # no longer.
 FULL_RANKING_EVERY = datetime.timedelta(minutes=10)
-# How long before a ranking its update looks for changed releases: a release's
-# ``updated_at`` is taken before its transaction commits, on its own server's clock.
-CHANGES_MARGIN = datetime.timedelta(minutes=1)
 # The databases where ranking the releases a list held costs a fraction of ranking
 # every match: PostgreSQL ranks each row by its stored vector. SQLite's FTS5 reads
 # every match of a query whichever rows are asked for (or runs the query again for
@@ -199,13 +198,16 @@ class SearchResults:
         ids = list(self.ranked_ids()[:KEPT_RESULTS])
         if len(ids) < KEPT_RESULTS:
             return self._kept(ids, len(ids), whole=True, since=started, ranked_at=started)
-        return self._kept(ids, self.count_matches(), whole=False, since=started, ranked_at=started)
+        counted = made_now(self.matches().count)
+        return self._kept(
+            ids, counted["count"], whole=False, since=started, ranked_at=started, counted=counted
+        )
 
-    def count_matches(self):
-        """Every match, counted apart from the ranking: counting costs a fraction of
-        ranking. A change between the two statements renews the content version, so
+    def matches(self):
+        """Every match, to be counted apart from the ranking: counting costs a fraction
+        of ranking. A change between the two statements renews the content version, so
         no page reads a list and a count that disagree."""
-        return search_releases(self.queryset, self.text).count()
+        return search_releases(self.queryset, self.text)
 
     def renew(self, last):
         """``last``, a list kept under an earlier content version, brought up to date."""
@@ -213,10 +215,7 @@ class SearchResults:
         if "since" not in last or started - last["ranked_at"] > FULL_RANKING_EVERY:
             return self.rank()
         changed = set(
-            self.queryset.filter(
-                Q(updated_at__gte=last["since"] - CHANGES_MARGIN)
-                | Q(publish_at__gte=last["since"] - CHANGES_MARGIN)
-            )
+            self.queryset.changed_since(last["since"] - CHANGES_MARGIN)
             .order_by()
             .values_list("pk", flat=True)[: KEPT_RESULTS + 1]
         )
@@ -239,19 +238,36 @@ class SearchResults:
         held = [position for position, pk in enumerate(ids) if pk in unchanged]
         if not held or held[-1] < KEPT_RESULTS // 2:
             return self.rank()
+        # Counted part by part: only the parts of the changed releases are counted again.
+        # A list that held every match before was counted by its length.
+        count_parts = self.matches().count_by_part
+        counted = last.get("counted")
+        counted = (
+            brought_up_to_date(counted, count_parts) if counted else counted_by_part(count_parts)
+        )
         return self._kept(
             ids[: min(held[-1] + 1, KEPT_RESULTS)],
-            self.count_matches(),
+            counted["count"],
             whole=False,
             since=started,
             ranked_at=last["ranked_at"],
+            counted=counted,
         )
 
     @staticmethod
-    def _kept(ids, count, *, whole, since, ranked_at):
+    def _kept(ids, count, *, whole, since, ranked_at, counted=None):
         """What is kept of a list: ``whole`` when ``ids`` are every match; ``since``, when
-        its ranking began; ``ranked_at``, when the whole index was last ranked for it."""
-        return {"count": count, "ids": ids, "whole": whole, "since": since, "ranked_at": ranked_at}
+        its ranking began; ``ranked_at``, when the whole index was last ranked for it;
+        for a cut list, ``counted``, how its matches were counted
+        (``newsroom/site/counts.py``)."""
+        return {
+            "count": count,
+            "ids": ids,
+            "whole": whole,
+            "since": since,
+            "ranked_at": ranked_at,
+            "counted": counted,
+        }
 
     def count(self):
         return self.kept["count"]

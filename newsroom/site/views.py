@@ -92,7 +92,7 @@ class PaginatedListMixin(PublicReleaseMixin):
         # Each language lists one version of a release: its own count.
         count_name = f"{get_language()}:{self.count_name()}"
         if self.counted_by_group:
-            kwargs["count"] = lambda: self.releases().listed_count()
+            kwargs["groups_of"] = self.releases()
         return self.paginator_class(
             queryset,
             per_page,

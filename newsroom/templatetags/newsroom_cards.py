@@ -1,12 +1,15 @@
-"""Release cards, each rendered once per content version and language.
+"""Release cards, each rendered once per version of its release and language.
 
 Every list of releases (home, news list, archives, topics, organisations,
 people, documents) shows the same card for a release, so a card is rendered
-once after each public change and reused by every list until the next: a page
-of twenty cards that were all rendered before costs one query for the page's
-keys and one read of the cache, not the rows, three prefetches and twenty
-renderings. A search result's card marks the words searched for, so it is kept
-under those words as well.
+once and reused by every list: a page of twenty cards that were all rendered
+before costs one query for the page's keys and one read of the cache, not the
+rows, three prefetches and twenty renderings. A card shows its release's own
+fields and the organisations it names, so it is kept under the version of the
+release's row until a reference record changes: publishing or editing one
+release renders that release's card again, not every card of every list. A
+search result's card marks the words searched for, so it is kept under those
+words as well.
 """
 
 import hashlib
@@ -57,5 +60,6 @@ def release_cards(releases, terms=None):
         make=lambda rows: {release.pk: _render(release, terms) for release in rows},
         # What a card shows: the release's own fields and its organisations.
         load=PressRelease.objects.prefetch_related("organisations").in_bulk,
+        own_row=True,
     )
     return mark_safe("\n".join(cards))
