@@ -3,6 +3,7 @@ public change: the same as counting the list anew after every kind of change, wh
 the parts of the releases that changed are counted again."""
 
 import datetime
+import uuid
 
 import pytest
 from django.utils import timezone
@@ -234,3 +235,42 @@ def test_parts_split_the_archive_and_are_read_by_range(make_release):
     assert set(parts) == held
     chosen = [*sorted(held)[:3], "ff"]
     assert public.listed_count_by_part(chosen) == {part: parts.get(part, 0) for part in chosen}
+
+
+def test_a_release_counted_since_is_not_counted_again(
+    client, settings, counted, monkeypatch, make_release, editor, organisation, archive
+):
+    settings.NEWSROOM_PAGE_CACHE = False
+    # Within the slack a release published before the last count is counted again.
+    monkeypatch.setattr(counts, "DUE_SLACK", datetime.timedelta(0))
+    counted_and_parted(client, counted, archive[15])
+    for part in ("0a", "0b"):
+        draft = make_release(
+            title=f"New in {part}",
+            status=PressRelease.Status.DRAFT,
+            publish_at=None,
+            translation_group=uuid.UUID(part + "0" * 30),
+        )
+        editing.save_release(
+            draft,
+            by=editor,
+            links=[editing.organisations([organisation]), editing.topics([TOPIC])],
+        )
+        editing.take_step(draft, "publish", by=editor)
+        assert topic_count(client) == fresh_topic_count()
+        # The release published before is within the margin, but was seen as it is.
+        assert counted == [[part]]
+        counted.clear()
+
+
+def test_a_release_written_before_the_count_and_committed_after_is_counted(
+    client, settings, counted, make_release, archive
+):
+    settings.NEWSROOM_PAGE_CACHE = False
+    counted_and_parted(client, counted, archive[15])
+    # Its transaction took its time: written half a minute ago, seen by no count.
+    late = make_release(title="Late", updated_at=timezone.now() - datetime.timedelta(seconds=30))
+    late.tags.add(TOPIC)
+    announce(public_content_changed, release=late)
+    assert topic_count(client) == fresh_topic_count() == 13
+    assert counted == [[late.translation_group.hex[:2]]]
