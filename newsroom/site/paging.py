@@ -55,12 +55,15 @@ class CountOncePerVersion(Paginator):
 
     @cached_property
     def count(self):
-        name = f"count:{self.fragment_name}"
         if self.groups_of is not None:
             return kept_count(
-                name, self.groups_of.listed_count, self.groups_of.listed_count_by_part
+                f"counted:{self.fragment_name}",
+                self.groups_of.listed_count,
+                self.groups_of.listed_count_by_part,
             )
-        return for_content_version(name, lambda: Paginator.count.func(self))
+        return for_content_version(
+            f"count:{self.fragment_name}", lambda: Paginator.count.func(self)
+        )
 
     @cached_property
     def ordering(self):
