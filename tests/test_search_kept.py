@@ -425,3 +425,32 @@ def test_a_cut_list_is_counted_again_by_the_parts_of_the_changed_releases(
         for release in PressRelease.objects.filter(title="Summit opens")
     }
     assert all(parts and set(parts) <= published for parts in asked[1:])
+
+
+@pytest.mark.skipif(
+    connection.vendor not in search.RANKED_BY_OWN_ROW, reason="Ranks here weigh the whole index."
+)
+@pytest.mark.parametrize("kept", [1000, 30])
+def test_where_ranks_are_the_rows_own_a_renewal_ranks_the_changed_releases_alone(
+    client, make_release, make_staff, monkeypatch, settings, kept
+):
+    monkeypatch.setattr(search, "KEPT_RESULTS", kept)
+    ranked = []
+    ranked_keys = SearchResults.ranked_keys
+
+    def spied(self, queryset=None, limit=None):
+        ranked.append(None if queryset is None else sorted(queryset.values_list("pk", flat=True)))
+        return ranked_keys(self, queryset, limit)
+
+    monkeypatch.setattr(SearchResults, "ranked_keys", spied)
+    editor = make_staff("editor", "Editors")
+    ranked_once(client, make_release, settings, 2 * PAGE_SIZE + 5)
+    publish_new(make_release, editor)
+    response = client.get("/search/", {"q": "summit"})
+    new = PressRelease.objects.get(title="Summit opens")
+    # The whole index once, then the release published alone.
+    assert ranked == [None, [new.pk]]
+    expected = list(search_releases(PressRelease.objects.public(), "summit", "en"))
+    kept_ids = response.context["paginator"].object_list.kept["ids"]
+    assert kept_ids == [release.pk for release in expected][: len(kept_ids)]
+    assert response.context["paginator"].count == len(expected) == 2 * PAGE_SIZE + 6

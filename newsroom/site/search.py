@@ -29,8 +29,9 @@ is capped at ``KEPT_RESULTS`` ids with the whole match's count; a page past
 them is ranked again when asked for.
 
 On PostgreSQL (``RENEWED_ON``) a kept list is brought up to date after a public
-change rather than ranked again: only the releases it held and those changed
-since it was made are ranked (``SearchResults.renew``). A release's place in a
+change rather than ranked again (``SearchResults.renew``): the releases it held
+unchanged keep their places, as a rank there is the row's own
+(``RANKED_BY_OWN_ROW``), and only those changed since it was made are ranked. A release's place in a
 search depends on its own row alone, and every write of a row sets its
 ``updated_at`` (a scheduled release's is its publication time), so the releases
 changed since are those updated or published since. A list that held every match
@@ -74,6 +75,14 @@ FULL_RANKING_EVERY = datetime.timedelta(minutes=10)
 # every match of a query whichever rows are asked for (or runs the query again for
 # each row probed, slower still), so there a list is ranked anew.
 RENEWED_ON = {"postgresql"}
+# The databases where a release's rank depends on its own row alone: PostgreSQL's
+# ``ts_rank`` reads the row's vector, where SQLite's bm25 weighs it against the whole
+# index. There a list brought up to date keeps the ranks of the releases it held
+# unchanged, and ranks the changed ones alone.
+RANKED_BY_OWN_ROW = {"postgresql"}
+# For the releases' order in Python as the ranking gives it: ``publish_at`` in microseconds.
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+MICROSECOND = datetime.timedelta(microseconds=1)
 
 FTS_TABLE = "newsroom_release_fts"
 TABLE = '"newsroom_pressrelease"'
@@ -180,6 +189,27 @@ class SearchResults:
         queryset = self.queryset if queryset is None else queryset
         return search_releases(queryset, self.text, self.language).values_list("pk", flat=True)
 
+    def ranked_keys(self, queryset=None, limit=None):
+        """``(sort key, pk)`` of the first ``limit`` matches among ``queryset``, in the
+        ranking's order, which sorting the keys gives too (``search_releases``: the page's
+        language first, then rank, publication and id, each highest first)."""
+        queryset = self.queryset if queryset is None else queryset
+        rows = search_releases(queryset, self.text, self.language).values_list(
+            "pk", "language", "search_rank", "publish_at"
+        )
+        return [
+            (
+                (
+                    0 if not self.language or language == self.language else 1,
+                    -rank,
+                    -((publish_at - EPOCH) // MICROSECOND),
+                    -pk,
+                ),
+                pk,
+            )
+            for pk, language, rank, publish_at in (rows if limit is None else rows[:limit])
+        ]
+
     @cached_property
     def kept(self):
         if not self.phrases:
@@ -195,12 +225,25 @@ class SearchResults:
     def rank(self):
         """The list ranked from the whole index."""
         started = timezone.now()
-        ids = list(self.ranked_ids()[:KEPT_RESULTS])
+        keys = None
+        if connection.vendor in RANKED_BY_OWN_ROW:
+            ranked = self.ranked_keys(limit=KEPT_RESULTS)
+            ids, keys = [pk for _, pk in ranked], [key for key, _ in ranked]
+        else:
+            ids = list(self.ranked_ids()[:KEPT_RESULTS])
         if len(ids) < KEPT_RESULTS:
-            return self._kept(ids, len(ids), whole=True, since=started, ranked_at=started)
+            return self._kept(
+                ids, len(ids), whole=True, since=started, ranked_at=started, keys=keys
+            )
         counted = made_now(self.matches().count)
         return self._kept(
-            ids, counted["count"], whole=False, since=started, ranked_at=started, counted=counted
+            ids,
+            counted["count"],
+            whole=False,
+            since=started,
+            ranked_at=started,
+            counted=counted,
+            keys=keys,
         )
 
     def matches(self):
@@ -214,15 +257,28 @@ class SearchResults:
         started = timezone.now()
         if "since" not in last or started - last["ranked_at"] > FULL_RANKING_EVERY:
             return self.rank()
+        # In any state: a release withdrawn since is among them.
         changed = set(
-            self.queryset.changed_since(last["since"] - CHANGES_MARGIN)
+            self.queryset.model.objects.changed_since(last["since"] - CHANGES_MARGIN)
             .order_by()
             .values_list("pk", flat=True)[: KEPT_RESULTS + 1]
         )
         if len(changed) > KEPT_RESULTS:
             return self.rank()
-        # The held releases no longer public, or no longer matching, drop out here.
-        ids = list(self.ranked_ids(self.queryset.filter(pk__in=[*last["ids"], *changed])))
+        keys = None
+        if connection.vendor in RANKED_BY_OWN_ROW and last.get("keys") is not None:
+            # A held release left public view or stopped matching only by a write, so
+            # those unchanged keep their place; the changed ones are ranked, or drop out.
+            held = [
+                (key, pk)
+                for pk, key in zip(last["ids"], last["keys"], strict=True)
+                if pk not in changed
+            ]
+            merged = sorted(held + self.ranked_keys(self.queryset.filter(pk__in=changed)))
+            ids, keys = [pk for _, pk in merged], [key for key, _ in merged]
+        else:
+            # The held releases no longer public, or no longer matching, drop out here.
+            ids = list(self.ranked_ids(self.queryset.filter(pk__in=[*last["ids"], *changed])))
         if last["whole"]:
             # Every match was held, so every match now was held or has changed.
             return self._kept(
@@ -231,6 +287,7 @@ class SearchResults:
                 whole=len(ids) <= KEPT_RESULTS,
                 since=started,
                 ranked_at=last["ranked_at"],
+                keys=None if keys is None else keys[:KEPT_RESULTS],
             )
         # Matches past the kept list were never ranked: the list holds only what ranks
         # above the last release it held unchanged, which outranks all of them.
@@ -245,21 +302,24 @@ class SearchResults:
         counted = (
             brought_up_to_date(counted, count_parts) if counted else counted_by_part(count_parts)
         )
+        kept = min(held[-1] + 1, KEPT_RESULTS)
         return self._kept(
-            ids[: min(held[-1] + 1, KEPT_RESULTS)],
+            ids[:kept],
             counted["count"],
             whole=False,
             since=started,
             ranked_at=last["ranked_at"],
             counted=counted,
+            keys=None if keys is None else keys[:kept],
         )
 
     @staticmethod
-    def _kept(ids, count, *, whole, since, ranked_at, counted=None):
+    def _kept(ids, count, *, whole, since, ranked_at, counted=None, keys=None):
         """What is kept of a list: ``whole`` when ``ids`` are every match; ``since``, when
         its ranking began; ``ranked_at``, when the whole index was last ranked for it;
         for a cut list, ``counted``, how its matches were counted
-        (``newsroom/site/counts.py``)."""
+        (``newsroom/site/counts.py``); where ranks are the rows' own
+        (``RANKED_BY_OWN_ROW``), ``keys``, each release's place (``ranked_keys``)."""
         return {
             "count": count,
             "ids": ids,
@@ -267,6 +327,7 @@ class SearchResults:
             "since": since,
             "ranked_at": ranked_at,
             "counted": counted,
+            "keys": keys,
         }
 
     def count(self):
