@@ -269,12 +269,12 @@ class SearchResults:
         if connection.vendor in RANKED_BY_OWN_ROW and last.get("keys") is not None:
             # A held release left public view or stopped matching only by a write, so
             # those unchanged keep their place; the changed ones are ranked, or drop out.
-            held = [
+            places = [
                 (key, pk)
                 for pk, key in zip(last["ids"], last["keys"], strict=True)
                 if pk not in changed
             ]
-            merged = sorted(held + self.ranked_keys(self.queryset.filter(pk__in=changed)))
+            merged = sorted(places + self.ranked_keys(self.queryset.filter(pk__in=changed)))
             ids, keys = [pk for _, pk in merged], [key for key, _ in merged]
         else:
             # The held releases no longer public, or no longer matching, drop out here.
