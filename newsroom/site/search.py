@@ -31,14 +31,14 @@ them is ranked again when asked for.
 On PostgreSQL (``RENEWED_ON``) a kept list is brought up to date after a public
 change rather than ranked again (``SearchResults.renew``): the releases it held
 unchanged keep their places, as a rank there is the row's own
-(``RANKED_BY_OWN_ROW``), and only those changed since it was made are ranked. A release's place in a
-search depends on its own row alone, and every write of a row sets its
-``updated_at`` (a scheduled release's is its publication time), so the releases
-changed since are those updated or published since. A list that held every match
-stays whole; a list cut at ``KEPT_RESULTS`` keeps its releases down to the last
-one it held unchanged, and its count is brought up to date part by part
-(``newsroom/site/counts.py``). Every ``FULL_RANKING_EVERY`` a list
-is ranked anew, as it is after a change that named no release
+(``RANKED_BY_OWN_ROW``), and only those changed since it was made are ranked. A
+release's place in a search depends on its own row alone, and every write of a
+row sets its ``updated_at`` (a scheduled release's is its publication time), so
+the releases changed since are those updated or published since. A list that
+held every match stays whole; a list cut at ``KEPT_RESULTS`` keeps its releases
+down to the last one it held unchanged, and its count is brought up to date part
+by part (``newsroom/site/counts.py``). Every ``FULL_RANKING_EVERY`` a list is
+ranked anew, as it is after a change that named no release
 (``newsroom.site.cache.carried_key``).
 """
 
