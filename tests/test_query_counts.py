@@ -146,6 +146,34 @@ def test_release_page_cost_does_not_grow_with_participants_and_topics(
     assert "Person 29" in client.get(release.get_absolute_url()).content.decode()
 
 
+def test_appointments_are_read_only_for_participants_named_alone(
+    client, public_world, make_release
+):
+    # Who held an office, or which office a person held, is looked up only for a
+    # participant the release names by one of the two.
+    release = make_release()
+    Participant.objects.create(
+        release=release, person=public_world.person, office=public_world.office
+    )
+    url = release.get_absolute_url()
+
+    def appointment_queries():
+        cache.clear()
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(url).status_code == 200
+        return [q for q in context.captured_queries if "newsroom_appointment" in q["sql"]]
+
+    assert appointment_queries() == []
+    Participant.objects.create(release=release, office=public_world.office, order=1)
+    assert len(appointment_queries()) == 1
+    Participant.objects.filter(release=release, person=None).delete()
+    Participant.objects.create(release=release, person=public_world.person, order=1)
+    assert len(appointment_queries()) == 1
+    # Both show the office: as named, and as the one the person held that day.
+    shown = 'Secretary-General, <a href="/organisations/oot/">'
+    assert client.get(url).content.decode().count(shown) == 2
+
+
 def test_release_page_cost_does_not_grow_with_offices_held_in_other_organisations(
     client, public_world, make_release
 ):

@@ -673,8 +673,8 @@ class ParticipantQuerySet(models.QuerySet):
 
     def with_offices_held(self):
         """``for_display()``, and also the office each person named alone held that day
-        (``Person.office_on``): the appointments of the offices and of the people in one
-        query, where a prefetch of each would take two."""
+        (``Person.office_on``): the appointments of the offices named alone and of the
+        people named alone in one query, where a prefetch of each would take two."""
         clone = self.select_related("person", "office__organisation")
         clone._iterable_class = WithAppointments
         return clone
@@ -702,12 +702,15 @@ APPOINTMENTS = Statement(
 
 
 class WithAppointments(models.query.ModelIterable):
-    """Participants, each office and person with its appointments (``with_offices_held``)."""
+    """Participants, with the appointments their names are shown by (``with_offices_held``):
+    those of each office named without a person (who held it) and of each person named
+    without an office (which one they held). A participant named with both is shown as
+    named, and a release whose participants all are reads no appointment."""
 
     def __iter__(self):
         participants = list(super().__iter__())
-        offices = [p.office for p in participants if p.office is not None]
-        people = [p.person for p in participants if p.person is not None]
+        offices = [p.office for p in participants if p.office is not None and p.person is None]
+        people = [p.person for p in participants if p.person is not None and p.office is None]
         if not offices and not people:
             yield from participants
             return

@@ -1,0 +1,78 @@
+"""``{% sitewide %}…{% endsitewide %}``: a part of the page that is the same on every
+page, rendered once for each language.
+
+The site's header, navigation and footer name only translated words, the site's
+own addresses and static files, yet every page built rendered them again: about
+half a millisecond of each. What they show depends on the active language, the
+URLconf and the script prefix (addresses), and the settings (static files, the
+catalogues): the rendered text is kept under the first three, and forgotten
+whenever a setting changes.
+
+Only what is the same for every request may go inside: a variable or a block
+there is refused when the template is read.
+"""
+
+import itertools
+
+from django import template
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.template.base import VariableNode
+from django.template.loader_tags import BlockNode
+from django.urls import get_script_prefix, get_urlconf
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+register = template.Library()
+
+_numbers = itertools.count()
+_rendered = {}
+# Reloaded templates in development make new parts; past this many the kept text is
+# dropped and rendered again as asked for.
+MAX_KEPT = 1024
+
+
+class SitewideNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+        # A number of its own rather than id(): a part outlives no template it is in,
+        # and a new part may be given a freed id.
+        self.number = next(_numbers)
+
+    def render(self, context):
+        key = (
+            self.number,
+            get_language(),
+            get_urlconf() or settings.ROOT_URLCONF,
+            get_script_prefix(),
+        )
+        try:
+            return _rendered[key]
+        except KeyError:
+            pass
+        text = mark_safe(self.nodelist.render(context))
+        if len(_rendered) >= MAX_KEPT:
+            _rendered.clear()
+        _rendered[key] = text
+        return text
+
+
+@register.tag
+def sitewide(parser, token):
+    if len(token.split_contents()) != 1:
+        raise template.TemplateSyntaxError("{% sitewide %} takes no arguments.")
+    nodelist = parser.parse(("endsitewide",))
+    parser.delete_first_token()
+    for kind in (VariableNode, BlockNode):
+        if nodelist.get_nodes_by_type(kind):
+            raise template.TemplateSyntaxError(
+                f"{{% sitewide %}} is rendered once for every page: no {kind.__name__} inside it."
+            )
+    return SitewideNode(nodelist)
+
+
+def forget_rendered(**kwargs):
+    _rendered.clear()
+
+
+setting_changed.connect(forget_rendered, dispatch_uid="newsroom_sitewide_forget")

@@ -1,0 +1,91 @@
+"""``{% sitewide %}``: the parts every page shares, rendered once for each language."""
+
+from unittest import mock
+
+import pytest
+from django.template import Context, Template, TemplateSyntaxError
+from django.test import override_settings
+from django.utils import translation
+
+from newsroom import addresses
+
+pytestmark = pytest.mark.django_db
+
+
+def navigation():
+    """A template of its own: what one test renders, another has not kept."""
+    return Template(
+        "{% load i18n newsroom_addresses newsroom_sitewide %}"
+        "{% sitewide %}<a href=\"{% address 'newsroom:news_list' %}\">"
+        '{% translate "News" %}</a>{% endsitewide %}'
+    )
+
+
+def render(template):
+    return template.render(Context())
+
+
+def test_each_language_gets_its_own_words_and_addresses():
+    navigation_bar = navigation()
+    with translation.override("en"):
+        english = render(navigation_bar)
+    with translation.override("ru"):
+        russian = render(navigation_bar)
+    with translation.override("en"):
+        assert render(navigation_bar) == english
+    assert english == '<a href="/news/">News</a>'
+    assert russian == '<a href="/ru/news/">Новости</a>'
+
+
+def test_a_part_is_rendered_once_then_read():
+    navigation_bar = navigation()
+    with (
+        translation.override("en"),
+        mock.patch.object(addresses, "_address", wraps=addresses._address) as worked_out,
+    ):
+        first = render(navigation_bar)
+        assert render(navigation_bar) == first
+        assert render(navigation_bar) == first
+    assert worked_out.call_count == 1
+
+
+def test_a_changed_setting_renders_it_again():
+    navigation_bar = navigation()
+    with translation.override("en"):
+        render(navigation_bar)
+        with (
+            override_settings(FORCE_SCRIPT_NAME="/press/"),
+            mock.patch.object(addresses, "_address", wraps=addresses._address) as worked,
+        ):
+            render(navigation_bar)
+        assert worked.call_count == 1
+
+
+def test_two_parts_keep_their_own_text():
+    both = Template(
+        "{% load newsroom_sitewide %}{% sitewide %}one{% endsitewide %}"
+        "{% sitewide %}two{% endsitewide %}"
+    )
+    assert render(both) == "onetwo"
+
+
+@pytest.mark.parametrize(
+    "inside",
+    ["{{ request.path }}", "{% block title %}x{% endblock %}", "{% if x %}{{ x }}{% endif %}"],
+)
+def test_what_differs_between_requests_is_refused_when_the_template_is_read(inside):
+    with pytest.raises(TemplateSyntaxError, match="rendered once for every page"):
+        Template("{% load newsroom_sitewide %}{% sitewide %}" + inside + "{% endsitewide %}")
+
+
+def test_every_page_shows_the_navigation_in_its_language(client, public_world, make_release):
+    release = public_world.attach(make_release())
+    for url, words in [
+        ("/", 'href="/news/">News</a>'),
+        ("/ru/", 'href="/ru/news/">Новости</a>'),
+        (release.get_absolute_url(), 'href="/news/">News</a>'),
+        ("/zh-hans/news/", 'href="/zh-hans/news/">'),
+        ("/organisations/", 'action="/search/"'),
+        ("/ru/organisations/", 'action="/ru/search/"'),
+    ]:
+        assert words in client.get(url).content.decode(), url
