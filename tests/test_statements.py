@@ -278,3 +278,53 @@ def test_a_statement_compiled_in_one_thread_runs_in_another(make_release):
     thread.join()
     assert failures == []
     assert found == [release]
+
+
+def read_ahead(release):
+    read = PressRelease.objects.public_by_slug(release.slug)
+    read.read_page_relations()
+    return read
+
+
+def test_rows_read_ahead_are_read_without_a_query(make_release, public_world):
+    release = read_ahead(public_world.attach(make_release()))
+    with CaptureQueriesContext(connection) as queries:
+        tags = release.tags.all()
+        assert [tag.name for tag in tags] == ["shared topic"]
+        assert (len(tags), tags.count(), tags.exists(), bool(tags)) == (1, 1, True, True)
+        assert tags[0].name == "shared topic"
+        assert release.photos.all()[0].release is release
+        assert list(release.organisations.all()) == [public_world.organisation]
+    assert len(queries) == 0
+
+
+def test_a_query_made_from_rows_read_ahead_reaches_only_their_relation(make_release, public_world):
+    """A filter, an update or an iterator over a relation read ahead is the relation's
+    own: it never reaches another release's rows."""
+    first = public_world.attach(make_release(), "first only")
+    second = public_world.attach(make_release(), "second only")
+    release = read_ahead(first)
+
+    assert [tag.name for tag in release.tags.filter(name__endswith="only")] == ["first only"]
+    assert sorted(tag.name for tag in release.tags.all().iterator()) == [
+        "first only",
+        "shared topic",
+    ]
+    assert release.photos.all().update(caption="Changed") == 1
+    assert second.photos.get().caption == f"Caption of {second.title}"
+    assert release.photos.get().caption == "Changed"
+    assert release.organisations.all().values_list("slug", flat=True).get() == "oot"
+    assert release.participants.all().first().release == first
+
+
+def test_rows_read_ahead_survive_a_copy_and_pickling(make_release, public_world):
+    import copy
+    import pickle
+
+    release = read_ahead(public_world.attach(make_release()))
+    restored = pickle.loads(pickle.dumps(release))
+    with CaptureQueriesContext(connection) as queries:
+        assert [tag.name for tag in restored.tags.all()] == ["shared topic"]
+    assert len(queries) == 0
+    assert [tag.name for tag in restored.tags.filter(name="shared topic")] == ["shared topic"]
+    assert list(copy.deepcopy(release.organisations.all())) == [public_world.organisation]

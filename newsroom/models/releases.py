@@ -29,7 +29,7 @@ from newsroom.uploads import RandomName, UploadedImageField
 
 from .languages import DEFAULT_LANGUAGE, has_translation
 from .reference import Appointment, Document, Office, Organisation, Person
-from .statements import Statement
+from .statements import Statement, remember_prefetched
 from .topics import Topic
 
 # Beyond this span of dateline years, one pass over the releases is cheaper than a probe a year.
@@ -678,17 +678,6 @@ class ParticipantQuerySet(models.QuerySet):
         clone = self.select_related("person", "office__organisation")
         clone._iterable_class = WithAppointments
         return clone
-
-
-def remember_prefetched(instance, name, rows):
-    """Keep ``rows`` as ``instance``'s ``name`` the way ``prefetch_related`` does, so that
-    ``instance.<name>.all()`` reads them without a query."""
-    queryset = getattr(instance, name).all()
-    queryset._result_cache = list(rows)
-    queryset._prefetch_done = True
-    if not hasattr(instance, "_prefetched_objects_cache"):
-        instance._prefetched_objects_cache = {}
-    instance._prefetched_objects_cache[name] = queryset
 
 
 # The appointments of some offices and people, with who and what they name.

@@ -187,3 +187,72 @@ class Compiled:
         ready = self.queryset._chain()
         ready.query.get_compiler = lambda *args, **kwargs: run
         return ready
+
+
+def remember_prefetched(instance, name, rows):
+    """Keep ``rows`` as ``instance``'s ``name`` the way ``prefetch_related`` does, so that
+    ``instance.<name>.all()`` reads them without a query (``ReadAhead``)."""
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = ReadAhead(
+        instance, name, rows
+    )
+
+
+class ReadAhead(QuerySet):
+    """The rows of ``instance``'s relation ``name``, read ahead.
+
+    A prefetch keeps its rows in the relation's own queryset, and building that
+    queryset (the related manager, its filter through the relation; taggit's
+    more so) took longer than reading the rows: about 0.4 ms of a release page.
+    This keeps the rows alone. Reading them (iterating, counting, indexing, ``exists``)
+    needs nothing more; whatever asks for a query instead (a filter, an update,
+    ``iterator``, pickling) is given the relation's own queryset with the rows, built
+    then, so that it reaches this relation's rows and no others.
+    """
+
+    def __init__(self, instance, name, rows):
+        super().__init__(
+            model=instance._meta.get_field(name).related_model,
+            using=instance._state.db,
+            hints={"instance": instance},
+        )
+        self._result_cache = list(rows)
+        self._prefetch_done = True
+        self._instance = instance
+        self._name = name
+        self._relation = None
+
+    def relation(self):
+        """The relation's queryset holding the rows, as ``prefetch_related`` keeps it."""
+        if self._relation is None:
+            # The manager hands back what the instance keeps: set aside while it builds.
+            kept = self._instance._prefetched_objects_cache.pop(self._name)
+            try:
+                relation = getattr(self._instance, self._name).all()
+            finally:
+                self._instance._prefetched_objects_cache[self._name] = kept
+            relation._result_cache = self._result_cache
+            relation._prefetch_done = True
+            self._relation = relation
+        return self._relation
+
+    @property
+    def query(self):
+        return self.relation().query
+
+    @query.setter
+    def query(self, value):
+        self.relation().query = value
+
+    def _clone(self):
+        return self.relation()._clone()
+
+    def __deepcopy__(self, memo):
+        return copy.deepcopy(self.relation(), memo)
+
+    def __reduce_ex__(self, protocol):
+        # Unpickled as the relation's queryset: the instance it reads ahead for is gone.
+        return (_unpickled, (self.relation(),))
+
+
+def _unpickled(relation):
+    return relation
