@@ -33,6 +33,10 @@ MAX_KEPT = 1024
 
 
 class SitewideNode(template.Node):
+    # Holds no block (``sitewide`` refuses one), so the search for a template's blocks
+    # at every render need not look inside.
+    child_nodelists = ()
+
     def __init__(self, nodelist):
         self.nodelist = nodelist
         # A number of its own rather than id(): a part outlives no template it is in,
