@@ -10,15 +10,22 @@ import functools
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.translation import get_language
+from django.utils import translation
 
 
 def address(viewname, **kwargs):
     """``reverse(viewname, kwargs=kwargs)``, kept."""
+    return address_in(translation.get_language(), viewname, **kwargs)
+
+
+def address_in(language, viewname, **kwargs):
+    """The address under ``language``'s prefix: what ``reverse`` gives with ``language``
+    active, without activating it when the address is known (a sitemap names a thousand
+    releases, each in its own language)."""
     return _address(
         get_urlconf() or settings.ROOT_URLCONF,
         get_script_prefix(),
-        get_language(),
+        language,
         viewname,
         tuple(sorted(kwargs.items())),
     )
@@ -26,6 +33,9 @@ def address(viewname, **kwargs):
 
 @functools.lru_cache(maxsize=8192)
 def _address(urlconf, script_prefix, language, viewname, kwargs):
-    # The arguments besides the name and keywords are what ``reverse`` reads from the
-    # active thread: part of the key only.
-    return reverse(viewname, urlconf=urlconf, kwargs=dict(kwargs))
+    # The URLconf and script prefix are what ``reverse`` reads from the active thread:
+    # part of the key only. The language's prefix is put in place by activating it.
+    if language == translation.get_language():
+        return reverse(viewname, urlconf=urlconf, kwargs=dict(kwargs))
+    with translation.override(language):
+        return reverse(viewname, urlconf=urlconf, kwargs=dict(kwargs))

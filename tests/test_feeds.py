@@ -102,6 +102,44 @@ def test_sitemap_lists_public_releases_with_lastmod_and_the_public_pages(client,
     assert "http://testserver/news/release-3/" not in locations
 
 
+def test_the_sitemap_is_the_text_djangos_own_template_writes(client, releases, settings):
+    """The site's sitemap template is Django's, rewritten to render faster: every
+    section, in whole and in parts, reads the same, days of last change included in a
+    time zone where the day differs from UTC's."""
+    from django.contrib.sitemaps import views as sitemap_views
+    from django.template import loader
+    from django.test import RequestFactory
+
+    from newsroom.site.sitemaps import SITEMAPS
+
+    settings.TIME_ZONE = "Pacific/Kiritimati"
+    stock = loader.get_template("sitemap.xml")
+    written = {}
+    for path, section in [("/sitemap.xml", None), ("/sitemap-releases.xml", "releases")]:
+        request = RequestFactory().get(path)
+        urls = sitemap_views.sitemap(request, SITEMAPS, section=section).context_data["urlset"]
+        written[path] = client.get(path).content.decode()
+        assert written[path] == stock.render({"urlset": urls}), path
+        assert "<lastmod>" in written[path]
+    assert "<xhtml:link" in written["/sitemap.xml"]
+
+
+def test_a_day_of_last_change_is_written_as_the_date_filter_writes_it(settings):
+    from django.template import Context, Template
+    from django.utils import timezone
+
+    from newsroom.site.sitemaps import day_written
+
+    settings.TIME_ZONE = "America/Anchorage"
+    late = datetime.datetime(2024, 3, 1, 5, 0, tzinfo=datetime.UTC)
+    values = [late, late.replace(tzinfo=None), datetime.date(987, 6, 5), None]
+    template = Template('{{ value|date:"Y-m-d" }}')
+    with timezone.override("America/Anchorage"):
+        for value in values:
+            assert (day_written(value) or "") == template.render(Context({"value": value}))
+    assert day_written(late) == "2024-02-29"
+
+
 def test_sitemap_becomes_an_index_beyond_its_url_limit(client, releases, monkeypatch):
     monkeypatch.setattr(Sitemap, "limit", 2)
     response = client.get("/sitemap.xml")

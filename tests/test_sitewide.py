@@ -1,4 +1,5 @@
-"""``{% sitewide %}``: the parts every page shares, rendered once for each language."""
+"""``{% sitewide %}``: the parts every page shares, rendered once for each language; and
+the site's addresses, each worked out once for each language."""
 
 from unittest import mock
 
@@ -89,3 +90,19 @@ def test_every_page_shows_the_navigation_in_its_language(client, public_world, m
         ("/ru/organisations/", 'action="/ru/search/"'),
     ]:
         assert words in client.get(url).content.decode(), url
+
+
+def test_an_address_in_another_language_is_the_one_reverse_gives_under_it():
+    from django.urls import reverse
+
+    with translation.override("en"):
+        in_russian = addresses.address_in("ru", "newsroom:release_detail", slug="a-release")
+        assert translation.get_language() == "en"
+        with mock.patch.object(translation, "override", wraps=translation.override) as switched:
+            again = addresses.address_in("ru", "newsroom:release_detail", slug="a-release")
+        assert switched.call_count == 0
+    with translation.override("ru"):
+        assert (
+            in_russian == again == reverse("newsroom:release_detail", kwargs={"slug": "a-release"})
+        )
+    assert in_russian == "/ru/news/a-release/"

@@ -22,7 +22,7 @@ from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from newsroom.addresses import address
+from newsroom.addresses import address, address_in
 from newsroom.dates import format_site_time, long_date_in
 from newsroom.sanitize import clean_body_html
 from newsroom.uploads import RandomName, UploadedImageField
@@ -498,8 +498,7 @@ class PressRelease(models.Model):
 
     def get_canonical_url(self):
         """The address under the release's own language's prefix."""
-        with translation.override(self.language):
-            return self.get_absolute_url()
+        return address_in(self.language, "newsroom:release_detail", slug=self.slug)
 
     def natural_key(self):
         return (self.slug,)

@@ -7,21 +7,45 @@ page is listed under each language's prefix, with the other languages' as its
 alternates and the English address as ``x-default``.
 """
 
+import datetime
 from collections import defaultdict
-from urllib.parse import urlsplit
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from newsroom.models import Document, Organisation, Person, PressRelease
 
 from .cache import for_content_version
 
+# Django's template of a sitemap file, written to render faster with the same text.
+TEMPLATE = "newsroom/sitemap.xml"
 
-class ReleaseSitemap(Sitemap):
+
+def day_written(value):
+    """``value|date:"Y-m-d"`` as the sitemap template wrote it: a moment in the current
+    time zone, a date as it is."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+
+
+class Section(Sitemap):
+    """A section of the sitemap, each address with its day of last change written."""
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        for url in urls:
+            url["lastmod_day"] = day_written(url["lastmod"])
+        return urls
+
+
+class ReleaseSitemap(Section):
     changefreq = "never"
     priority = 0.8
 
@@ -51,9 +75,10 @@ class ReleaseSitemap(Sitemap):
     def get_urls(self, page=1, site=None, protocol=None):
         urls = super().get_urls(page=page, site=site, protocol=protocol)
         versions = public_versions()
+        # Where Django's own ``get_urls`` put every location.
+        origin = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
         for url in urls:
             others = versions.get(url["item"].translation_group, [])
-            origin = "{0.scheme}://{0.netloc}".format(urlsplit(url["location"]))
             url["alternates"] = [
                 {"location": f"{origin}{path}", "lang_code": language} for language, path in others
             ]
@@ -80,7 +105,7 @@ def public_versions():
     return versions
 
 
-class InEveryLanguage(Sitemap):
+class InEveryLanguage(Section):
     """A page listed under each language's prefix, each naming the others."""
 
     i18n = True
@@ -168,8 +193,8 @@ def sitemap(request):
     sizes = for_content_version("sitemap-section-sizes", section_sizes)
     if sum(sizes.values()) > Sitemap.limit:
         return sitemap_views.index(request, SITEMAPS, sitemap_url_name="sitemap_section")
-    return sitemap_views.sitemap(request, SITEMAPS)
+    return sitemap_views.sitemap(request, SITEMAPS, template_name=TEMPLATE)
 
 
 def sitemap_section(request, section):
-    return sitemap_views.sitemap(request, SITEMAPS, section=section)
+    return sitemap_views.sitemap(request, SITEMAPS, section=section, template_name=TEMPLATE)
