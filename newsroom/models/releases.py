@@ -6,6 +6,8 @@ workflow can see every release.
 """
 
 import datetime
+import functools
+import operator
 import uuid
 from collections import defaultdict
 
@@ -13,7 +15,7 @@ import reversion
 from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone, translation
@@ -39,19 +41,21 @@ MAX_PROBED_YEARS = 200
 # is brought up to date by counting again the parts of the releases that changed alone.
 GROUP_PART = Substr(Cast("translation_group", models.CharField()), 1, 2)
 MIN_GROUP, MAX_GROUP = uuid.UUID(int=0), uuid.UUID(int=2**128 - 1)
+# Databases that count each part by its own range, in one UNION ALL. Given the parts'
+# ranges OR-ed together, SQLite reads every public release by the public rule's index once
+# there are more than a few (six parts of 100,000 releases: 170-180 ms, against 5-7 ms
+# apart); PostgreSQL reads them well together (a topic's six parts: 9 ms, against 31 ms).
+PARTS_COUNTED_APART = {"sqlite"}
 
 
-def in_group_parts(parts):
-    """``Q`` for the releases whose translation group falls in one of ``parts``: ranges
-    of the group's own index, where ``GROUP_PART`` would read every release."""
-    ranges = Q(pk__in=[])
-    for part in parts:
-        low = int(part, 16)
-        in_part = Q(translation_group__gte=uuid.UUID(int=low << 120))
-        if low < 0xFF:
-            in_part &= Q(translation_group__lt=uuid.UUID(int=(low + 1) << 120))
-        ranges |= in_part
-    return ranges
+def in_group_part(part):
+    """``Q`` for the releases whose translation group falls in ``part``: a range of the
+    group's own index, where ``GROUP_PART`` would read every release."""
+    low = int(part, 16)
+    in_part = Q(translation_group__gte=uuid.UUID(int=low << 120))
+    if low < 0xFF:
+        in_part &= Q(translation_group__lt=uuid.UUID(int=(low + 1) << 120))
+    return in_part
 
 
 def language_name(code):
@@ -104,20 +108,30 @@ class PressReleaseQuerySet(models.QuerySet):
         return self._by_part(parts, Count("pk"))
 
     def _by_part(self, parts, count):
+        def counted_in(releases):
+            return (
+                releases.annotate(group_part=GROUP_PART)
+                .values("group_part")
+                .annotate(counted=count)
+                .values_list("group_part", "counted")
+            )
+
         releases = self.order_by()
-        if parts is not None:
-            releases = releases.filter(in_group_parts(parts))
-        else:
+        if parts is None:
             # Every group, stated as a range: SQLite then counts from the groups' index,
             # which holds every column the count reads, instead of reading every row.
-            releases = releases.filter(translation_group__range=(MIN_GROUP, MAX_GROUP))
-        counted = dict(
-            releases.annotate(group_part=GROUP_PART)
-            .values("group_part")
-            .annotate(counted=count)
-            .values_list("group_part", "counted")
-        )
-        return counted if parts is None else {part: counted.get(part, 0) for part in parts}
+            return dict(
+                counted_in(releases.filter(translation_group__range=(MIN_GROUP, MAX_GROUP)))
+            )
+        if not parts:
+            return {}
+        ranges = [in_group_part(part) for part in parts]
+        if connections[releases.db].vendor in PARTS_COUNTED_APART:
+            first, *others = [counted_in(releases.filter(in_part)) for in_part in ranges]
+            counted = dict(first.union(*others, all=True) if others else first)
+        else:
+            counted = dict(counted_in(releases.filter(functools.reduce(operator.or_, ranges))))
+        return {part: counted.get(part, 0) for part in parts}
 
     def changed_since(self, moment):
         """These releases written since ``moment``, or due to come out since, in any
