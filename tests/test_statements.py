@@ -328,3 +328,6 @@ def test_rows_read_ahead_survive_a_copy_and_pickling(make_release, public_world)
     assert len(queries) == 0
     assert [tag.name for tag in restored.tags.filter(name="shared topic")] == ["shared topic"]
     assert list(copy.deepcopy(release.organisations.all())) == [public_world.organisation]
+    copied = copy.copy(release.tags.all())
+    assert [tag.name for tag in copied] == ["shared topic"]
+    assert copied is not release.tags.all().relation()

@@ -246,6 +246,9 @@ class ReadAhead(QuerySet):
     def _clone(self):
         return self.relation()._clone()
 
+    def __copy__(self):
+        return copy.copy(self.relation())
+
     def __deepcopy__(self, memo):
         return copy.deepcopy(self.relation(), memo)
 
