@@ -22,20 +22,18 @@ def address_in(language, viewname, **kwargs):
     """The address under ``language``'s prefix: what ``reverse`` gives with ``language``
     active, without activating it when the address is known (a sitemap names a thousand
     releases, each in its own language)."""
-    return _address(
-        get_urlconf() or settings.ROOT_URLCONF,
-        get_script_prefix(),
-        language,
-        viewname,
-        tuple(sorted(kwargs.items())),
-    )
+    return _address(*reversing_under(language), viewname, tuple(sorted(kwargs.items())))
+
+
+def reversing_under(language):
+    """What an address depends on besides its name and arguments: the URLconf and the
+    script prefix, which ``reverse`` reads from the active thread, and the language."""
+    return (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), language)
 
 
 @functools.lru_cache(maxsize=8192)
 def _address(urlconf, script_prefix, language, viewname, kwargs):
-    # The URLconf and script prefix are what ``reverse`` reads from the active thread:
-    # part of the key only. The language's prefix is put in place by activating it.
-    if language == translation.get_language():
-        return reverse(viewname, urlconf=urlconf, kwargs=dict(kwargs))
+    # The script prefix is part of the key only; the language's prefix is put in place
+    # by activating it.
     with translation.override(language):
         return reverse(viewname, urlconf=urlconf, kwargs=dict(kwargs))

@@ -15,13 +15,13 @@ there is refused when the template is read.
 import itertools
 
 from django import template
-from django.conf import settings
 from django.core.signals import setting_changed
 from django.template.base import VariableNode
 from django.template.loader_tags import BlockNode
-from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+
+from newsroom.addresses import reversing_under
 
 register = template.Library()
 
@@ -39,17 +39,12 @@ class SitewideNode(template.Node):
 
     def __init__(self, nodelist):
         self.nodelist = nodelist
-        # A number of its own rather than id(): a part outlives no template it is in,
-        # and a new part may be given a freed id.
+        # A number of its own rather than id(): a freed part's id may be given to a new
+        # one, which would then read the old part's text.
         self.number = next(_numbers)
 
     def render(self, context):
-        key = (
-            self.number,
-            get_language(),
-            get_urlconf() or settings.ROOT_URLCONF,
-            get_script_prefix(),
-        )
+        key = (self.number, *reversing_under(get_language()))
         try:
             return _rendered[key]
         except KeyError:
