@@ -16,9 +16,11 @@ gunicorn on 127.0.0.1 with 2 sync workers and production settings three times:
 
 Each time ``wrk`` (2 threads, 8 connections, ``--duration`` seconds an address) asks for
 a minimal fixed page through the same middleware (before and after the others), then for
-each public page. Printed for each: requests per second, latency p50 and p99, queries per
-request, the share of the minimal page's throughput, and errors; then the workers' peak
-memory. At the end the release page, the news list and a search are requested once with
+each public page. The minimal page is as large as the release page; a page more than
+twice that size is also held to a minimal page of its own size, measured right after it.
+Printed for each: requests per second, latency p50 and p99, queries per request, the
+share of the minimal page's throughput (and of the one of its size), and errors; then
+the workers' peak memory. At the end the release page, the news list and a search are requested once with
 every query explained. Tables, plans and raw numbers are written to the run's folder.
 """
 
@@ -49,6 +51,9 @@ WRK_TIMEOUT = "30s"
 # A page built in more than this is not put under load: eight connections queued on two
 # workers would wait past wrk's timeout. Its throughput is estimated from one request.
 SLOW_LIMIT = 5
+# A page more than this many times the minimal page's size is also measured against a
+# minimal page of its own size.
+SIZE_APART = 2
 # A slow page is measured long enough for each connection to get about two answers.
 MAX_DURATION = 60
 # gunicorn kills a worker whose request takes longer (production's is 30 s).
@@ -100,7 +105,7 @@ print(json.dumps({
 def pages(targets, minimal_bytes):
     """(name, address) of every page measured, the minimal one first."""
     return [
-        ("minimal", f"/bench/minimal/?bytes={minimal_bytes}"),
+        ("minimal", minimal_path(minimal_bytes)),
         ("home", "/"),
         ("news list", "/news/"),
         ("news list, last page", f"/news/?page={targets['last_page']}"),
@@ -115,8 +120,12 @@ def pages(targets, minimal_bytes):
         ("sitemap", "/sitemap.xml"),
         ("API list", "/api/releases/"),
         ("API detail", f"/api/releases/{targets['release']}/"),
-        ("minimal (again)", f"/bench/minimal/?bytes={minimal_bytes}"),
+        ("minimal (again)", minimal_path(minimal_bytes)),
     ]
+
+
+def minimal_path(size):
+    return f"/bench/minimal/?bytes={size}"
 
 
 # The machine ----------------------------------------------------------------------
@@ -496,6 +505,11 @@ def measure_mode(mode, env, workdir, targets, duration, script):
                 results[name] = {**check, **wrk(server.port, path, seconds, script)}
                 results[name].update(load_before=load, duration=seconds)
                 print(f"  {mode:15} {name:22} {results[name]['rps']:8.1f} requests/s", flush=True)
+                if check["bytes"] > SIZE_APART * release_size:
+                    # Sending a page costs by its size: a far larger one (the sitemap, a
+                    # feed) is also held to a minimal page of its own size, measured next.
+                    same_size = wrk(server.port, minimal_path(check["bytes"]), seconds, script)
+                    results[name]["same_size_rps"] = same_size["rps"]
                 if built > 0.2:
                     drain(server, built)
                 # Sampled after every page: a worker killed for its timeout takes its peak along.
@@ -505,6 +519,8 @@ def measure_mode(mode, env, workdir, targets, duration, script):
     minimal = statistics.mean([results["minimal"]["rps"], results["minimal (again)"]["rps"]])
     for result in results.values():
         result["share"] = result["rps"] / minimal if minimal and "rps" in result else None
+        if result.get("same_size_rps"):
+            result["share_same_size"] = result["rps"] / result["same_size_rps"]
     return {"pages": results, "minimal_rps": minimal, "peak_mb": peak, "editors": editor_reports}
 
 
@@ -549,8 +565,9 @@ def table(mode, run):
     lines = [
         f"#### {mode}",
         "",
-        "| page | requests/s | p50 ms | p99 ms | queries | of minimal | errors |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| page | requests/s | p50 ms | p99 ms | queries | of minimal | of minimal of its size "
+        "| errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, result in run["pages"].items():
         if result.get("skipped"):
@@ -560,15 +577,17 @@ def table(mode, run):
                 # Two workers, each building one page at a time: at most this many a second.
                 why = f"≤ {2 / result['first_seconds']:.2f} (one request: "
                 why += f"{result['first_seconds']:.1f} s; not loaded)"
-            lines.append(f"| {name} | {why} | | | {result['queries']} | | |")
+            lines.append(f"| {name} | {why} | | | {result['queries']} | | | |")
             continue
         status = "" if result["status"] == 200 else f" (HTTP {result['status']})"
         errors = result["errors"]
         if result["timeouts"]:
             errors = f"{errors} ({result['timeouts']} timed out)"
+        same_size = result.get("share_same_size")
         lines.append(
             f"| {name}{status} | {result['rps']:.1f} | {result['p50_ms']:.1f} | "
-            f"{result['p99_ms']:.1f} | {result['queries']} | {result['share']:.1%} | {errors} |"
+            f"{result['p99_ms']:.1f} | {result['queries']} | {result['share']:.1%} | "
+            f"{'' if same_size is None else f'{same_size:.1%}'} | {errors} |"
         )
     lines.append("")
     lines.append(

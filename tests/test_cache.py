@@ -32,6 +32,16 @@ def test_every_kind_of_public_response_answers_conditional_gets(client, make_rel
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
 
 
+@pytest.mark.parametrize("url", ["/", "/news/release-1/", "/feeds/news.rss", "/api/releases/"])
+def test_a_page_from_the_cache_is_sent_as_when_it_was_built(client, make_release, url):
+    make_release()
+    built, kept = client.get(url), client.get(url)
+    assert kept.content == built.content
+    assert dict(kept.items()) | {"X-Request-ID": ""} == dict(built.items()) | {"X-Request-ID": ""}
+    assert kept["Cache-Control"] == "max-age=0, public"
+    assert {"ETag", "Last-Modified", "Content-Type", "Content-Language"} <= set(kept.headers)
+
+
 def test_an_edit_shows_at_once_and_changes_the_etag(client, make_release):
     release = make_release(title="First title")
     first = client.get(release.get_absolute_url())

@@ -32,6 +32,7 @@ even a renewal lost with a process that died is bounded.
 import contextlib
 import contextvars
 import datetime
+import functools
 import hashlib
 import logging
 import os
@@ -46,7 +47,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.http.request import split_domain_port, validate_host
 from django.utils import timezone, translation
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 
 from newsroom.editorial.signals import embargo_changed, public_content_changed
@@ -82,6 +83,8 @@ KEPT_HEADERS = (
     "Vary",
     "X-Robots-Tag",
 )
+# What ``patch_cache_control(response, public=True, max_age=BROWSER_MAX_AGE)`` writes.
+CACHE_CONTROL = f"max-age={BROWSER_MAX_AGE}, public"
 
 
 logger = logging.getLogger(__name__)
@@ -539,19 +542,20 @@ def page_timeout():
     return getattr(settings, "NEWSROOM_PAGE_TIMEOUT", PAGE_TIMEOUT)
 
 
-def page_key(request):
-    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+def page_key(request, host=None):
+    url = f"{request.scheme}://{host or request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(url.encode()).hexdigest()
-    return f"newsroom:page:{translation.get_language()}:{digest}"
+    # "page2": what an entry holds changed; entries of the earlier kind are left to expire.
+    return f"newsroom:page2:{translation.get_language()}:{digest}"
 
 
-def state_and_page(request, now=None):
+def state_and_page(request, now=None, host=None):
     """The current content version and the page cached for ``request``, in one round trip.
 
     The page is ``None`` when none is cached or when it was built under
     another content version.
     """
-    key = page_key(request)
+    key = page_key(request, host)
     now = now or timezone.now()
     if local_copy.ready():
         state, entry = local_copy.read(key)
@@ -568,14 +572,40 @@ def state_and_page(request, now=None):
     return state, key, entry
 
 
-def cacheable_host(request):
-    """Whether ALLOWED_HOSTS names the request's host; "*" names none.
+def cacheable_host(host):
+    """Whether ALLOWED_HOSTS names ``host`` (a request's); "*" names none.
 
     With "*", or with DEBUG's implicit local names, any Host gets through, and each
     one would fill the cache with its own copy of every page.
     """
-    domain, _port = split_domain_port(request.get_host())
-    return validate_host(domain, [host for host in settings.ALLOWED_HOSTS if host != "*"])
+    return _host_named(host, tuple(settings.ALLOWED_HOSTS))
+
+
+@functools.lru_cache(maxsize=64)
+def _host_named(host, allowed_hosts):
+    # Asked on every page served: a site answers to a handful of hosts, and the
+    # setting is part of the key, so a changed setting is asked anew.
+    domain, _port = split_domain_port(host)
+    return validate_host(domain, [name for name in allowed_hosts if name != "*"])
+
+
+def page_entry(state, response):
+    """What the cache keeps of a page built under ``state``: its body and every header
+    a reader gets with it, and what answers a conditional GET."""
+    etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+    last_modified = state["changed_at"].timestamp()
+    headers = {h: response[h] for h in KEPT_HEADERS if response.has_header(h)}
+    headers.update(
+        {"ETag": etag, "Last-Modified": http_date(last_modified), "Cache-Control": CACHE_CONTROL}
+    )
+    return {
+        "version": state["version"],
+        "content": response.content,
+        "status": response.status_code,
+        "headers": headers,
+        "etag": etag,
+        "last_modified": int(last_modified),
+    }
 
 
 def cached_public_page(view):
@@ -583,14 +613,15 @@ def cached_public_page(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if (
-            request.method not in ("GET", "HEAD")
-            or not cacheable_host(request)
-            or not getattr(settings, "NEWSROOM_PAGE_CACHE", True)
+        if request.method not in ("GET", "HEAD") or not getattr(
+            settings, "NEWSROOM_PAGE_CACHE", True
         ):
             return view(request, *args, **kwargs)
+        host = request.get_host()
+        if not cacheable_host(host):
+            return view(request, *args, **kwargs)
         epoch = local_copy.epoch
-        state, key, entry = state_and_page(request)
+        state, key, entry = state_and_page(request, host=host)
         if entry is None:
             token = building_under.set(state)
             try:
@@ -601,27 +632,13 @@ def cached_public_page(view):
                 building_under.reset(token)
             if response.status_code != 200 or response.streaming:
                 return response
-            entry = {
-                "version": state["version"],
-                "content": response.content,
-                "status": response.status_code,
-                "headers": {h: response[h] for h in KEPT_HEADERS if response.has_header(h)},
-                "etag": quote_etag(hashlib.sha256(response.content).hexdigest()[:32]),
-                "last_modified": state["changed_at"].timestamp(),
-            }
+            entry = page_entry(state, response)
             guard.call("set", key, entry, page_timeout())
             local_copy.keep(epoch, state, key, entry)
-        response = HttpResponse(entry["content"], status=entry["status"])
-        for header, value in entry["headers"].items():
-            response[header] = value
-        response["ETag"] = entry["etag"]
-        response["Last-Modified"] = http_date(entry["last_modified"])
-        patch_cache_control(response, public=True, max_age=BROWSER_MAX_AGE)
+        # A hit is served on every request: the entry holds its headers as sent.
+        response = HttpResponse(entry["content"], status=entry["status"], headers=entry["headers"])
         return get_conditional_response(
-            request,
-            etag=entry["etag"],
-            last_modified=int(entry["last_modified"]),
-            response=response,
+            request, etag=entry["etag"], last_modified=entry["last_modified"], response=response
         )
 
     return wrapper
