@@ -93,7 +93,8 @@ synthetic = public.filter(slug__startswith="synthetic-release-").order_by("slug"
 count = synthetic.count()
 print(json.dumps({
     "public": public.count(),
-    "last_page": max(1, math.ceil(public.count() / PAGE_SIZE)),
+    # The list shows each release once, in one of its languages, as the news list does.
+    "last_page": max(1, math.ceil(public.in_language("en").count() / PAGE_SIZE)),
     "release": synthetic[count // 2].slug,
     "year": synthetic[count // 2].dateline_date.year,
     "organisation": Organisation.objects.public().order_by("pk").first().slug,
