@@ -20,8 +20,9 @@ each public page. The minimal page is as large as the release page; a page more 
 twice that size is also held to a minimal page of its own size, measured right after it.
 Printed for each: requests per second, latency p50 and p99, queries per request, the
 share of the minimal page's throughput (and of the one of its size), and errors; then
-the workers' peak memory. At the end the release page, the news list and a search are requested once with
-every query explained. Tables, plans and raw numbers are written to the run's folder.
+the workers' peak memory. At the end the release page, the news list and a search are
+requested once with every query explained. Tables, plans and raw numbers are written to
+the run's folder.
 """
 
 import argparse

@@ -4,10 +4,13 @@ import datetime
 from unittest import mock
 
 import pytest
+from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 from newsroom.editorial import editing
 from newsroom.models import Document, Organisation, Person
+from newsroom.site import cache as page_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +41,14 @@ def test_a_page_from_the_cache_is_sent_as_when_it_was_built(client, make_release
     built, kept = client.get(url), client.get(url)
     assert kept.content == built.content
     assert dict(kept.items()) | {"X-Request-ID": ""} == dict(built.items()) | {"X-Request-ID": ""}
-    assert kept["Cache-Control"] == "max-age=0, public"
+    assert kept["Cache-Control"] == "public, max-age=0"
     assert {"ETag", "Last-Modified", "Content-Type", "Content-Language"} <= set(kept.headers)
+
+
+def test_the_kept_cache_control_is_what_django_writes():
+    response = HttpResponse()
+    patch_cache_control(response, public=True, max_age=page_cache.BROWSER_MAX_AGE)
+    assert response["Cache-Control"] == page_cache.CACHE_CONTROL
 
 
 def test_an_edit_shows_at_once_and_changes_the_etag(client, make_release):

@@ -84,7 +84,7 @@ KEPT_HEADERS = (
     "X-Robots-Tag",
 )
 # What ``patch_cache_control(response, public=True, max_age=BROWSER_MAX_AGE)`` writes.
-CACHE_CONTROL = f"max-age={BROWSER_MAX_AGE}, public"
+CACHE_CONTROL = f"public, max-age={BROWSER_MAX_AGE}"
 
 
 logger = logging.getLogger(__name__)
