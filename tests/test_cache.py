@@ -42,7 +42,33 @@ def test_a_page_from_the_cache_is_sent_as_when_it_was_built(client, make_release
     assert kept.content == built.content
     assert dict(kept.items()) | {"X-Request-ID": ""} == dict(built.items()) | {"X-Request-ID": ""}
     assert kept["Cache-Control"] == "public, max-age=0"
+    # Content-Language, Vary and X-Frame-Options come from middleware a hit skips.
     assert {"ETag", "Last-Modified", "Content-Type", "Content-Language"} <= set(kept.headers)
+    assert {"Vary", "X-Frame-Options", "Content-Security-Policy"} <= set(kept.headers)
+
+
+def test_a_readers_language_does_not_decide_what_the_next_reader_gets(client, make_release):
+    make_release()
+    client.get("/news/", headers={"accept-language": "ru"})
+    client.cookies["django_language"] = "zh-hans"
+    assert '<html lang="en">' in client.get("/news/").content.decode()
+    assert '<html lang="ru">' in client.get("/ru/news/").content.decode()
+
+
+def test_paths_of_no_cached_page_are_not_asked_of_the_cache_again(client, make_release):
+    make_release()
+    with mock.patch.object(
+        page_cache, "state_and_page", wraps=page_cache.state_and_page
+    ) as looked_up:
+        for path in ["/robots.txt", "/no-such-page/", "/robots.txt", "/no-such-page/"]:
+            client.get(path)
+        assert looked_up.call_count == 2
+        client.get("/news/release-1/")
+        client.get("/news/release-1/")
+        client.get("/news/no-such-release/")
+        client.get("/news/no-such-release/")
+        # A cached page's view that finds nothing at its path may find something later.
+        assert looked_up.call_count == 6
 
 
 def test_the_kept_cache_control_is_what_django_writes():

@@ -2,7 +2,9 @@
 
 Every cached page is stored under a key made of the language and the full
 URL with its scheme and host, and carries the *content version* it was built
-under; a page of another version is not served. Pages carry absolute
+under; a page of another version is not served. ``PageCacheMiddleware`` serves
+the pages before the session, the language and the user are read, and keeps
+those of the views wrapped in ``cached_public_page``. Pages carry absolute
 links, so a request naming another host or scheme must never decide what other
 readers get, and only hosts that ALLOWED_HOSTS names (not "*") are cached.
 The version changes when the editorial layer announces
@@ -75,14 +77,9 @@ PAGE_TIMEOUT = 60 * 60
 PROCESS_LOCAL_PAGE_TIMEOUT = 60
 # Browsers and proxies revalidate every time; the ETag makes that cheap.
 BROWSER_MAX_AGE = 0
-# Headers a cached page keeps besides its body.
-KEPT_HEADERS = (
-    "Content-Type",
-    "Access-Control-Allow-Origin",
-    "Content-Language",
-    "Vary",
-    "X-Robots-Tag",
-)
+# Headers a cached page does not keep from the page built: written anew from the entry,
+# since a page is revalidated every time (``CACHE_CONTROL``).
+UNKEPT_HEADERS = {"etag", "last-modified", "cache-control", "expires"}
 # What ``patch_cache_control(response, public=True, max_age=BROWSER_MAX_AGE)`` writes.
 CACHE_CONTROL = f"public, max-age={BROWSER_MAX_AGE}"
 
@@ -542,11 +539,18 @@ def page_timeout():
     return getattr(settings, "NEWSROOM_PAGE_TIMEOUT", PAGE_TIMEOUT)
 
 
+def page_language(request):
+    """The language a public page at ``request``'s address is built in: its prefix's, or
+    the default language's, as ``LocaleMiddleware`` decides with ``i18n_patterns`` that
+    leave the default language unprefixed."""
+    return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+
+
 def page_key(request, host=None):
     url = f"{request.scheme}://{host or request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(url.encode()).hexdigest()
     # "page2": what an entry holds changed; entries of the earlier kind are left to expire.
-    return f"newsroom:page2:{translation.get_language()}:{digest}"
+    return f"newsroom:page2:{page_language(request)}:{digest}"
 
 
 def state_and_page(request, now=None, host=None):
@@ -594,7 +598,9 @@ def page_entry(state, response):
     a reader gets with it, and what answers a conditional GET."""
     etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
     last_modified = state["changed_at"].timestamp()
-    headers = {h: response[h] for h in KEPT_HEADERS if response.has_header(h)}
+    headers = {
+        name: value for name, value in response.items() if name.lower() not in UNKEPT_HEADERS
+    }
     headers.update(
         {"ETag": etag, "Last-Modified": http_date(last_modified), "Cache-Control": CACHE_CONTROL}
     )
@@ -608,37 +614,103 @@ def page_entry(state, response):
     }
 
 
-def cached_public_page(view):
-    """Serve a public page from the cache, answering conditional GETs with 304."""
+class PageBuild:
+    """A page the cache did not have, to be built under the content version ``state``
+    and kept if its view is a cached public page (``cached_public_page``)."""
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def __init__(self, state, language):
+        self.state = state
+        self.language = language
+        self.cacheable = False
+
+
+class PageCacheMiddleware:
+    """Serve the public pages from the cache, answering conditional GETs with 304.
+
+    Placed after the middleware that give every response its security headers and
+    before those that read the session, the language or the user: a page served from
+    the cache skips them and the resolution of its address, and is sent with the
+    headers it was built with, theirs included (``page_entry``). What a page shows
+    depends on its address alone (its language is its prefix's, ``page_language``),
+    never on who asks, so that is all a cached page is looked up by. Only pages whose
+    view is wrapped in ``cached_public_page`` are kept: a request the cache cannot
+    answer is handled as usual, and kept if such a view built it.
+    """
+
+    # Paths known to lead to no cached page are not asked of the cache again: which view
+    # a path resolves to does not change while the process runs.
+    uncached_paths_kept = 4096
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.uncached_paths = set()
+
+    def __call__(self, request):
         if request.method not in ("GET", "HEAD") or not getattr(
             settings, "NEWSROOM_PAGE_CACHE", True
         ):
-            return view(request, *args, **kwargs)
+            return self.get_response(request)
+        path = (getattr(request, "urlconf", settings.ROOT_URLCONF), request.path_info)
+        if path in self.uncached_paths:
+            return self.get_response(request)
         host = request.get_host()
         if not cacheable_host(host):
-            return view(request, *args, **kwargs)
+            return self.get_response(request)
         epoch = local_copy.epoch
         state, key, entry = state_and_page(request, host=host)
+        cookies = None
         if entry is None:
-            token = building_under.set(state)
-            try:
-                response = view(request, *args, **kwargs)
-                if hasattr(response, "render") and callable(response.render):
-                    response = response.render()
-            finally:
-                building_under.reset(token)
-            if response.status_code != 200 or response.streaming:
+            request.page_build = build = PageBuild(state, page_language(request))
+            response = self.get_response(request)
+            self.learn(path, request, response)
+            if not build.cacheable or response.status_code != 200 or response.streaming:
                 return response
             entry = page_entry(state, response)
             guard.call("set", key, entry, page_timeout())
             local_copy.keep(epoch, state, key, entry)
+            cookies = response.cookies
         # A hit is served on every request: the entry holds its headers as sent.
         response = HttpResponse(entry["content"], status=entry["status"], headers=entry["headers"])
+        if cookies:
+            response.cookies = cookies
         return get_conditional_response(
             request, etag=entry["etag"], last_modified=entry["last_modified"], response=response
         )
 
+    def learn(self, path, request, response):
+        """Remember ``path`` when it resolved to a view that is not a cached page, or to
+        none; a response made before its path was resolved (a redirect) says nothing."""
+        match = getattr(request, "resolver_match", None)
+        if match is not None:
+            uncached = not getattr(match.func, "caches_public_page", False)
+        else:
+            uncached = response.status_code == 404
+        if uncached:
+            if len(self.uncached_paths) >= self.uncached_paths_kept:
+                self.uncached_paths.clear()
+            self.uncached_paths.add(path)
+
+
+def cached_public_page(view):
+    """Let ``PageCacheMiddleware`` keep the pages ``view`` builds: they show public
+    content only, the same to every reader at the same address."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        build = getattr(request, "page_build", None)
+        # A page built in another language than its address names is not kept: a reader
+        # of that address in the page's language would get it.
+        if build is None or translation.get_language() != build.language:
+            return view(request, *args, **kwargs)
+        token = building_under.set(build.state)
+        try:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+        finally:
+            building_under.reset(token)
+        build.cacheable = True
+        return response
+
+    wrapper.caches_public_page = True
     return wrapper

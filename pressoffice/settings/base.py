@@ -141,6 +141,9 @@ MIDDLEWARE = [
     "pressoffice.security.SiteURLMiddleware",
     "pressoffice.security.ContentSecurityPolicyMiddleware",
     "pressoffice.security.PermissionsPolicyMiddleware",
+    # Before the session, the language and the user: a public page served from the cache
+    # needs none of them (newsroom.site.cache), and after the headers every response gets.
+    "newsroom.site.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
