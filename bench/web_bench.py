@@ -12,7 +12,9 @@ gunicorn on 127.0.0.1 with 2 sync workers and production settings three times:
    pages share under one content version stay in Redis);
 2. ``cached``: the Redis page cache (database 9 of the local Redis, emptied first);
 3. ``cached+editors``: the same, while two editors each save once a second through the
-   write path (a new draft, an edit of it, its publication, and again).
+   write path (a new draft, an edit of it, its publication, and again); each page is
+   also measured with the editors paused just before, so that what the readers keep is
+   told apart from what the machine did between two runs.
 
 Each time ``wrk`` (2 threads, 8 connections, ``--duration`` seconds an address) asks for
 a minimal fixed page through the same middleware (before and after the others), then for
@@ -26,6 +28,7 @@ the run's folder.
 """
 
 import argparse
+import contextlib
 import datetime
 import http.client
 import json
@@ -69,6 +72,8 @@ SETTINGS = {
     "cached+editors": "bench.settings_bench",
 }
 EDITORS = 2
+# After the editors are asked to pause, a save they had begun ends within this.
+PAUSE_SETTLE = 0.5
 # A long list of plain columns says nothing about a plan: shown as "SELECT … FROM". A list
 # with an expression in brackets (a subquery, a rank) is shown whole.
 COLUMNS = re.compile(r"^(SELECT(?: DISTINCT)?) [^()]{200,}? FROM")
@@ -371,7 +376,9 @@ def wrk(port, path, duration, script):
 def run_editor(number, seconds, result, stop):
     """One editor saving once a second through the write path: a new draft, an edit of it,
     its publication, and again, until the file ``stop`` appears (or ``seconds`` pass).
-    Writes what it did to ``result`` as JSON."""
+    While the file ``pause`` beside it is there, the editor saves nothing, and takes up
+    its pace again afterwards without catching up. Writes what it did to ``result`` as
+    JSON."""
     import django
 
     django.setup()
@@ -390,7 +397,12 @@ def run_editor(number, seconds, result, stop):
     due = time.monotonic()
     cycle = 0
     draft = None
+    pause = pause_file(Path(stop))
     while time.monotonic() < deadline and not Path(stop).exists():
+        if pause.exists():
+            time.sleep(0.05)
+            due = time.monotonic()
+            continue
         step = ("draft", "edit", "publish")[cycle % 3]
         started = time.perf_counter()
         try:
@@ -421,7 +433,7 @@ def run_editor(number, seconds, result, stop):
             cycle = 2
         latencies.append(time.perf_counter() - started)
         cycle += 1
-        due += 1.0
+        due = max(due + 1.0, time.monotonic())
         time.sleep(max(0.0, due - time.monotonic()))
     Path(result).write_text(
         json.dumps(
@@ -436,9 +448,14 @@ def run_editor(number, seconds, result, stop):
     )
 
 
+def pause_file(stop):
+    return stop.with_name("editors.pause")
+
+
 def start_editors(env, workdir, seconds):
     stop = workdir / "editors.stop"
     stop.unlink(missing_ok=True)
+    pause_file(stop).unlink(missing_ok=True)
     editors = []
     for number in range(1, EDITORS + 1):
         result = workdir / f"editor-{number}.json"
@@ -451,6 +468,18 @@ def start_editors(env, workdir, seconds):
         )
         editors.append((process, result, stop))
     return editors
+
+
+@contextlib.contextmanager
+def editors_paused(editors):
+    """The editors save nothing inside this block."""
+    pause = pause_file(editors[0][2])
+    pause.touch()
+    try:
+        time.sleep(PAUSE_SETTLE)
+        yield
+    finally:
+        pause.unlink(missing_ok=True)
 
 
 def stop_editors(editors):
@@ -504,8 +533,16 @@ def measure_mode(mode, env, workdir, targets, duration, script):
                     continue
                 load = load_average()
                 seconds = max(duration, min(MAX_DURATION, math.ceil(8 * check["seconds"])))
+                paused = None
+                if editors:
+                    # The same page with the editors paused, just before: what the readers
+                    # keep is measured against it, on the machine as it is at that moment.
+                    with editors_paused(editors):
+                        paused = wrk(server.port, path, seconds, script)
                 results[name] = {**check, **wrk(server.port, path, seconds, script)}
                 results[name].update(load_before=load, duration=seconds)
+                if paused is not None:
+                    results[name]["paused_rps"] = paused["rps"]
                 print(f"  {mode:15} {name:22} {results[name]['rps']:8.1f} requests/s", flush=True)
                 if built > 0.2:
                     drain(server, built)
@@ -615,21 +652,24 @@ def editing_table(runs):
         "#### cached+editors against cached (read-only)",
         "",
         "| page | read-only requests/s | while editing | kept | kept, each against its "
-        "run's minimal page |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "run's minimal page | editors paused, just before | kept, against the editors paused |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, result in editing["pages"].items():
         before = read_only["pages"][name]
         if "rps" not in before or "rps" not in result:
-            lines.append(f"| {name} | not measured | | | |")
+            lines.append(f"| {name} | not measured | | | | | |")
             continue
         kept = result["rps"] / before["rps"] if before["rps"] else 0
         # The editors' processes take CPU from the same two cores, and other work on the
         # machine comes and goes between runs: the shares of each run's own minimal page
         # compare what the readers kept with less of that noise.
         fair = result["share"] / before["share"] if before["share"] else 0
+        paused = result.get("paused_rps")
+        against_paused = f"{paused:.1f} | {result['rps'] / paused:.0%}" if paused else " | "
         lines.append(
-            f"| {name} | {before['rps']:.1f} | {result['rps']:.1f} | {kept:.0%} | {fair:.0%} |"
+            f"| {name} | {before['rps']:.1f} | {result['rps']:.1f} | {kept:.0%} | {fair:.0%} | "
+            f"{against_paused} |"
         )
     return "\n".join(lines)
 
