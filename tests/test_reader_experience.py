@@ -6,6 +6,8 @@ import re
 import pytest
 from django.conf import settings
 
+from newsroom.editorial import editing
+
 pytestmark = pytest.mark.django_db
 
 BASE = datetime.datetime(2024, 3, 10, 9, 0, tzinfo=datetime.UTC)
@@ -223,6 +225,25 @@ def test_news_list_year_filter_and_its_years_go_by_the_dateline(client, imported
     years = re.findall(r"<option(?: selected)?>(\d{4})</option>", listing)
     assert years == ["2025", "2019"]
     assert re.findall(r'href="/news/(\d{4})/"', listing) == ["2025", "2019"]
+
+
+def test_news_list_filters_mark_the_choice_on_every_page_and_follow_public_changes(
+    client, make_release
+):
+    make_release(dateline_date=datetime.date(2019, 2, 5))
+    chosen = r"<option(?: value=\"[^\"]*\")? selected>([^<]*)</option>"
+    assert re.findall(chosen, text(client, "/news/?year=2019")) == ["2019"]
+    assert re.findall(chosen, text(client, "/news/?year=2019&kind=statement")) == [
+        "Statement",
+        "2019",
+    ]
+    # A value no option takes marks none, and is not a choice kept apart.
+    assert re.findall(chosen, text(client, "/news/?kind=nothing")) == []
+    assert re.findall(chosen, text(client, "/news/")) == []
+    # Through the write path, which announces the change.
+    editing.save_release(make_release(dateline_date=datetime.date(2021, 3, 1)), by=None)
+    listing = text(client, "/news/?page=1")
+    assert re.findall(r"<option(?: selected)?>(\d{4})</option>", listing) == ["2021", "2019"]
 
 
 def test_home_news_list_and_feeds_keep_publication_order(client, imported_late):

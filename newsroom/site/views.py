@@ -6,6 +6,7 @@ from operator import methodcaller
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.views.generic import (
@@ -181,11 +182,35 @@ class NewsListView(PaginatedListMixin, ListView):
         context = super().get_context_data(**kwargs)
         context.update(
             filters=self.filters(),
-            kinds=PressRelease.Kind.choices,
             query_without_page=query_without_page(self.request),
-            **for_content_version(f"news-facets:{get_language()}", news_list_facets),
+            filter_form=self.filter_form(),
         )
         return context
+
+    def filter_form(self):
+        """The filters and the archive by year, as HTML: the same on every page of the
+        list and for every reader of a language, kept once per content version."""
+        language = get_language()
+        facets = for_content_version(f"news-facets:{language}", news_list_facets)
+        # Only a value one of the options takes marks it selected: any other renders as
+        # no choice, and is kept as one.
+        options = {
+            "kind": set(PressRelease.Kind.values),
+            "topic": {topic.slug for topic in facets["topics"]},
+            "organisation": {organisation.slug for organisation in facets["organisations"]},
+            "year": {str(year.year) for year in facets["years"]},
+        }
+        chosen = {
+            name: value if value in options[name] else "" for name, value in self.filters().items()
+        }
+        name = f"news-filters:{language}:" + "&".join(f"{k}={v}" for k, v in chosen.items())
+        return for_content_version(
+            name,
+            lambda: render_to_string(
+                "includes/news_filters.html",
+                {**facets, "filters": chosen, "kinds": PressRelease.Kind.choices},
+            ),
+        )
 
 
 def news_list_facets():
