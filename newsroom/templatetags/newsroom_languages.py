@@ -8,7 +8,7 @@ there is none.
 
 from django import template
 from django.conf import settings
-from django.urls import Resolver404, resolve, reverse, translate_url
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import translation
 
 register = template.Library()
@@ -18,17 +18,32 @@ def _same_page(request, language):
     """The current address under ``language``'s prefix; None where no page answers.
 
     Asked for each language by the switcher and again by the alternates: worked
-    out once a request.
+    out once a request, from the view the request was resolved to.
     """
     found = request.__dict__.setdefault("_newsroom_same_page", {})
     if language not in found:
-        try:
-            resolve(request.path_info)
-        except Resolver404:
-            found[language] = None
-        else:
-            found[language] = translate_url(request.get_full_path(), language)
+        found[language] = _translated(request, language)
     return found[language]
+
+
+def _translated(request, language):
+    """What Django's ``translate_url`` makes of the request's address, without
+    resolving it again."""
+    match = request.resolver_match
+    if match is None:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+    full_path = request.get_full_path()
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    with translation.override(language):
+        try:
+            path = reverse(name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return full_path
+    _path, mark, query = full_path.partition("?")
+    return f"{path}{mark}{query}"
 
 
 def _is_error_page(context):
