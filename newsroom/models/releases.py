@@ -517,10 +517,13 @@ class PressRelease(models.Model):
     def natural_key(self):
         return (self.slug,)
 
-    def read_page_relations(self):
-        """Read what a release page shows with this release (``PAGE_RELATIONS``), kept
-        as ``prefetch_related`` keeps them; each relation by a statement compiled once."""
+    def read_page_relations(self, names=None):
+        """Read what a release page shows with this release (``PAGE_RELATIONS``, or those
+        of them ``names`` names), kept as ``prefetch_related`` keeps them; each relation
+        by a statement compiled once."""
         for name, statement in PAGE_RELATIONS.items():
+            if names is not None and name not in names:
+                continue
             rows = statement.rows(using=self._state.db, release=self.pk)
             relation = self._meta.get_field(name)
             if relation.one_to_many:

@@ -5,8 +5,9 @@ from operator import methodcaller
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.views.generic import (
@@ -25,6 +26,7 @@ from newsroom.models import (
     Person,
     Photo,
     PressRelease,
+    Topic,
 )
 from newsroom.models.statements import Statement
 
@@ -103,6 +105,12 @@ class PaginatedListMixin(PublicReleaseMixin):
         )
 
 
+# The home page's lead release, by a statement compiled once (newsroom/models/statements.py).
+RELEASE_BY_KEY = Statement(
+    lambda release: PressRelease.objects.filter(pk=release), release=PressRelease._meta.pk
+)
+
+
 class HomeView(PaginatedListMixin, ListView):
     template_name = "newsroom/home.html"
     context_object_name = "releases"
@@ -117,10 +125,11 @@ class HomeView(PaginatedListMixin, ListView):
         featured, featured_on_page = None, False
         if page.number == 1:
             lead = for_content_version(f"home-lead:{get_language()}", lambda: self.lead(releases))
-            if lead is not None:
-                featured_on_page = lead["on_page"]
+            found = RELEASE_BY_KEY.rows(release=lead["pk"]) if lead is not None else []
+            if found:
+                featured, featured_on_page = found[0], lead["on_page"]
                 # What the lead shows besides its own fields: its photo.
-                featured = PressRelease.objects.prefetch_related("photos").get(pk=lead["pk"])
+                featured.read_page_relations(["photos"])
         on_page = page.end_index() - page.start_index() + 1 if page.paginator.count else 0
         if featured_on_page:
             # The list below reads only its keys when its cards are kept (newsroom_cards).
@@ -306,6 +315,14 @@ class ReleaseDetailView(PublicReleaseMixin, DetailView):
             raise
 
 
+# A topic page's topic, by a statement compiled once (``newsroom/models/statements.py``).
+PUBLIC_TOPIC_BY_SLUG = Statement(
+    lambda slug, now: PressRelease.objects.public(now=now).topics().filter(slug=slug),
+    slug=Topic._meta.get_field("slug"),
+    now=PressRelease._meta.get_field("publish_at"),
+)
+
+
 class TopicDetailView(PaginatedListMixin, ListView):
     """A topic exists for the public only while a public release carries it."""
 
@@ -317,7 +334,10 @@ class TopicDetailView(PaginatedListMixin, ListView):
 
     @cached_property
     def topic(self):
-        return get_object_or_404(PressRelease.objects.public().topics(), slug=self.kwargs["slug"])
+        found = PUBLIC_TOPIC_BY_SLUG.rows(slug=self.kwargs["slug"], now=timezone.now())
+        if not found:
+            raise Http404("No public topic under that address.")
+        return found[0]
 
     def releases(self):
         return self.public_releases().filter(tags=self.topic)
