@@ -698,8 +698,8 @@ def cached_public_page(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         build = getattr(request, "page_build", None)
-        # A page built in another language than its address names is not kept: a reader
-        # of that address in the page's language would get it.
+        # A page built in another language than its address names is not kept: every
+        # later reader of the address would get that language.
         if build is None or translation.get_language() != build.language:
             return view(request, *args, **kwargs)
         token = building_under.set(build.state)
