@@ -190,7 +190,6 @@ class NewsListView(PaginatedListMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            filters=self.filters(),
             query_without_page=query_without_page(self.request),
             filter_form=self.filter_form(),
         )
