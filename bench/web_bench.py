@@ -9,7 +9,9 @@ Builds a database of ``--size`` synthetic releases (migrate, ``loaddata demo``,
 gunicorn on 127.0.0.1 with 2 sync workers and production settings three times:
 
 1. ``uncached``: the page cache off, so every request builds its page (the fragments
-   pages share under one content version stay in Redis);
+   pages share under one content version stay in Redis, and so does a release page's
+   own part, kept per version of the release's row); the release page is also measured
+   with each request asking for another release, none asked for before;
 2. ``cached``: the Redis page cache (database 9 of the local Redis, emptied first);
 3. ``cached+editors``: the same, while two editors each save once a second through the
    write path (a new draft, an edit of it, its publication, and again); each page is
@@ -88,6 +90,22 @@ done = function(summary, latency, requests)
     e.connect, e.read, e.write, e.status, e.timeout))
 end
 """
+# Each thread asks for the next release of ``paths`` in turn, the two threads from
+# opposite ends of the list: a release page none of the run's requests asked for before.
+ROTATION = """
+local threads = 0
+setup = function(thread)
+  thread:set("first", threads * math.floor(#paths / 2))
+  threads = threads + 1
+end
+local asked = 0
+request = function()
+  asked = asked + 1
+  return wrk.format(nil, paths[(first + asked) % #paths + 1])
+end
+"""
+# Pages whose requests each ask for another release: (name, the targets' list of slugs).
+ANOTHER_EACH_TIME = {"release, another each request": "releases"}
 # What the shell prints: the addresses of the records every page list needs.
 TARGETS_SCRIPT = """
 import json, math
@@ -102,6 +120,10 @@ print(json.dumps({
     # The list shows each release once, in one of its languages, as the news list does.
     "last_page": max(1, math.ceil(public.in_language("en").count() / PAGE_SIZE)),
     "release": synthetic[count // 2].slug,
+    # Release pages for requests that each ask for one not asked for before.
+    "releases": list(
+        synthetic.exclude(pk=synthetic[count // 2].pk).values_list("slug", flat=True)[:4000]
+    ),
     "year": synthetic[count // 2].dateline_date.year,
     "organisation": Organisation.objects.public().order_by("pk").first().slug,
     "person": Person.objects.public().order_by("pk").first().slug,
@@ -109,8 +131,17 @@ print(json.dumps({
 """
 
 
-def pages(targets, minimal_bytes):
-    """(name, address) of every page measured, the minimal one first."""
+def pages(targets, minimal_bytes, mode):
+    """(name, address) of every page measured, the minimal one first.
+
+    Built pages are also measured for a release page that no request asked for
+    before (``ANOTHER_EACH_TIME``): its address is the first one asked for.
+    """
+    another = [
+        (name, f"/news/{targets[slugs][-1]}/")
+        for name, slugs in ANOTHER_EACH_TIME.items()
+        if mode == "uncached"
+    ]
     return [
         ("minimal", minimal_path(minimal_bytes)),
         ("home", "/"),
@@ -121,6 +152,7 @@ def pages(targets, minimal_bytes):
         ("organisation", f"/organisations/{targets['organisation']}/"),
         ("person", f"/people/{targets['person']}/"),
         ("release", f"/news/{targets['release']}/"),
+        *another,
         ("search, common word", "/search/?q=cooperation"),
         ("search, rare word", "/search/?q=samarkand"),
         ("RSS feed", "/feeds/news.rss"),
@@ -506,10 +538,15 @@ def measure_mode(mode, env, workdir, targets, duration, script):
         # in the cached modes those of the second request, the one the cache answers.
         release_size = fetch(server.port, f"/news/{targets['release']}/")["bytes"] or 16000
         checked = {}
-        for name, path in pages(targets, release_size):
+        for name, path in pages(targets, release_size, mode):
             first = answer = fetch(server.port, path)
-            # A page slower than the limit is not built twice: it will not be loaded.
-            if not first["error"] and (mode != "uncached" or first["seconds"] <= SLOW_LIMIT):
+            # A page slower than the limit is not built twice: it will not be loaded. Nor
+            # is a page no request asked for before: its first build is what is measured.
+            if (
+                not first["error"]
+                and (mode != "uncached" or first["seconds"] <= SLOW_LIMIT)
+                and name not in ANOTHER_EACH_TIME
+            ):
                 answer = fetch(server.port, path)
             if mode == "uncached" and first["queries"] and answer["queries"]:
                 # A worker's first request of a kind may add one-time look-ups (content
@@ -524,7 +561,7 @@ def measure_mode(mode, env, workdir, targets, duration, script):
         results = {}
         peak = server.peak_memory_mb()
         try:
-            for name, path in pages(targets, release_size):
+            for name, path in pages(targets, release_size, mode):
                 check = checked[name]
                 built = check["first_seconds"]
                 if check["error"] or (mode == "uncached" and built > SLOW_LIMIT):
@@ -533,14 +570,22 @@ def measure_mode(mode, env, workdir, targets, duration, script):
                     continue
                 load = load_average()
                 seconds = max(duration, min(MAX_DURATION, math.ceil(8 * check["seconds"])))
+                page_script = script
+                if name in ANOTHER_EACH_TIME:
+                    # The address already asked for is left out of the rotation.
+                    slugs = targets[ANOTHER_EACH_TIME[name]][:-1]
+                    page_script = rotation_script(script, [f"/news/{slug}/" for slug in slugs])
                 paused = None
                 if editors:
                     # The same page with the editors paused, just before: what the readers
                     # keep is measured against it, on the machine as it is at that moment.
                     with editors_paused(editors):
-                        paused = wrk(server.port, path, seconds, script)
-                results[name] = {**check, **wrk(server.port, path, seconds, script)}
+                        paused = wrk(server.port, path, seconds, page_script)
+                results[name] = {**check, **wrk(server.port, path, seconds, page_script)}
                 results[name].update(load_before=load, duration=seconds)
+                if name in ANOTHER_EACH_TIME and results[name]["requests"] > len(slugs):
+                    # More requests than releases: some were asked for twice.
+                    results[name]["repeated"] = results[name]["requests"] - len(slugs)
                 if paused is not None:
                     results[name]["paused_rps"] = paused["rps"]
                 print(f"  {mode:15} {name:22} {results[name]['rps']:8.1f} requests/s", flush=True)
@@ -562,6 +607,14 @@ def measure_mode(mode, env, workdir, targets, duration, script):
         if result.get("same_size_rps"):
             result["share_same_size"] = result["rps"] / result["same_size_rps"]
     return {"pages": results, "minimal_rps": minimal, "peak_mb": peak, "editors": editor_reports}
+
+
+def rotation_script(script, paths):
+    """A wrk script beside ``script`` that reports as it does and asks for ``paths`` in turn."""
+    rotating = script.with_name("another-each-request.lua")
+    listed = ",\n".join(json.dumps(path) for path in paths)
+    rotating.write_text(f"paths = {{\n{listed}\n}}\n{ROTATION}{script.read_text()}")
+    return rotating
 
 
 def drain(server, built):
@@ -620,6 +673,8 @@ def table(mode, run):
             lines.append(f"| {name} | {why} | | | {result['queries']} | | | |")
             continue
         status = "" if result["status"] == 200 else f" (HTTP {result['status']})"
+        if result.get("repeated"):
+            status += f" ({result['repeated']} requests asked again)"
         errors = result["errors"]
         if result["timeouts"]:
             errors = f"{errors} ({result['timeouts']} timed out)"

@@ -1,6 +1,5 @@
 """The read-only JSON API of public releases (docs/architecture.md, "JSON API")."""
 
-import hashlib
 from collections import defaultdict
 
 from django.conf import settings
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from newsroom.models import Organisation, PressRelease
 
-from .fragments import per_release
+from .fragments import per_release, site_of
 from .media import pictures
 from .paging import CountOncePerVersion
 from .params import query_param
@@ -93,7 +92,6 @@ def serialise_photos(photos, request):
 def entries(releases, request):
     """The API entries of ``releases``, each made once per content version, language and
     address of the site (entries carry absolute addresses)."""
-    site = hashlib.sha256(f"{request.scheme}://{request.get_host()}".encode()).hexdigest()
 
     def make(rows):
         translations = translations_of(rows)
@@ -101,7 +99,7 @@ def entries(releases, request):
 
     return per_release(
         releases,
-        f"api-entry:{get_language()}:{site}",
+        f"api-entry:{get_language()}:{site_of(request)}",
         make=make,
         load=for_api(PressRelease.objects.all()).in_bulk,
     )

@@ -12,6 +12,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Exists, OuterRef, Q, Value
+from django.template.loader import get_template
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -23,6 +24,7 @@ from newsroom.models import Organisation, PressRelease, TaggedTopic, Topic
 from newsroom.models.releases import PAGE_RELATIONS
 from newsroom.models.statements import Statement
 
+from .fragments import per_release, site_of
 from .media import media_url, pictures, social_card_url
 
 RELATED_COUNT = 4
@@ -41,7 +43,9 @@ def json_ld(data):
     return mark_safe(text.translate(escapes))
 
 
-def news_article(release, *, request, url, translations, shown_pictures):
+def news_article(release, *, request, url, pictures):
+    """The JSON-LD ``NewsArticle`` of ``release``, but for its translations
+    (``workTranslation``), which ``release_page_context`` adds."""
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -54,7 +58,7 @@ def news_article(release, *, request, url, translations, shown_pictures):
         "datePublished": release.publish_at,
         "dateModified": max(filter(None, [release.updated_at, release.publish_at])),
         # Search engines want an image for every article: the logo stands in for a photo.
-        "image": [absolute(request, picture.src) for picture in shown_pictures]
+        "image": [absolute(request, picture.src) for picture in pictures]
         or [absolute(request, static("img/logo.svg"))],
         "publisher": {
             "@type": "Organization",
@@ -75,12 +79,8 @@ def news_article(release, *, request, url, translations, shown_pictures):
             for organisation in release.organisations.all()
         ],
         "keywords": [tag.local_name for tag in release.tags.all()],
-        "workTranslation": [
-            {"@type": "NewsArticle", "inLanguage": other.language, "url": absolute(request, u)}
-            for other, u in translations
-        ],
     }
-    return json_ld({key: value for key, value in data.items() if value not in (None, "", [])})
+    return {key: value for key, value in data.items() if value not in (None, "", [])}
 
 
 def office_held(participant, day):
@@ -90,25 +90,29 @@ def office_held(participant, day):
     return participant.person.office_on(day)
 
 
-def organisations_shown(release, offices, now):
-    """The organisations of ``offices`` that the release page may name.
-
-    Those the release names, directly or through a participant's office, are
-    public with it. An office that a person named alone held that day is not
-    named by the release, so its organisation shows only if it is public
-    anyway: one query, and only when such an organisation is left.
-    """
+def named_organisations(release):
+    """The keys of the organisations ``release`` names, directly or through a
+    participant's office: they are public with it."""
     named = {organisation.pk for organisation in release.organisations.all()}
     named |= {
         participant.office.organisation_id
         for participant in release.participants.all()
         if participant.office is not None
     }
-    others = {office.organisation_id for office in offices if office is not None} - named
-    if others:
-        public = Organisation.objects.public(now=now).filter(pk__in=others)
-        named |= set(public.values_list("pk", flat=True))
     return named
+
+
+def public_organisations(keys, now):
+    """Those of the organisations ``keys`` that are public at ``now``, in order.
+
+    An office that a person named alone held that day is not named by the
+    release, so its organisation shows only if it is public anyway: one query,
+    and only when there is such an organisation.
+    """
+    if not keys:
+        return []
+    public = Organisation.objects.public(now=now).filter(pk__in=keys)
+    return sorted(public.values_list("pk", flat=True))
 
 
 # What the page shows of a related, neighbouring or translated release: its link and title.
@@ -218,9 +222,10 @@ LINKED_RELEASES = Statement(
 )
 
 
-def linked_releases(release, *, original, now):
+def linked_releases(release, *, original, now, organisations, topics):
     """``{part: [release]}`` of ``linked_query`` for ``release``, whose page shows
-    ``original`` (a live release it replaces) or None."""
+    ``original`` (a live release it replaces) or None, and which names the
+    ``organisations`` and ``topics`` (keys)."""
     group = (original or release).translation_group
     linked = defaultdict(list)
     for other in LINKED_RELEASES.rows(
@@ -231,27 +236,90 @@ def linked_releases(release, *, original, now):
         group=group,
         other_groups=[release.translation_group] if release.translation_group != group else [],
         hidden=None if original is None else original.pk,
-        organisations=sorted({organisation.pk for organisation in release.organisations.all()}),
-        topics=sorted({tag.pk for tag in release.tags.all()}),
+        organisations=organisations,
+        topics=topics,
     ):
         linked[other.part].append(other)
     return linked
 
 
-def release_page_context(release, *, request=None, now=None):
-    """Everything ``newsroom/release_detail.html`` shows about ``release``.
+def release_own_part(release, *, request, now):
+    """What a release page shows from the release's row, its relations and the records
+    they name, the head's and the article's part rendered: ``release_page_context``'s
+    ``own``.
 
-    Related releases, translations and previous/next come from ``public(now)``
-    only, whatever the state of ``release`` itself: one query for all of them.
+    ``others`` are the organisations of offices that the release does not name
+    (``named_organisations``), and ``others_shown`` those of them that were public
+    (``public_organisations``): the one thing here that other releases decide.
     """
-    now = now or timezone.now()
     prefetched = getattr(release, "_prefetched_objects_cache", {})
     if not prefetched.keys() >= PAGE_RELATIONS.keys():
         release.read_page_relations()
+    # Renditions only; addresses signed for a short time while the release is not public.
+    public_now = release.is_public(now=now)
+    shown_pictures = pictures(release.photos.all(), public=public_now)
+    held = [
+        (participant, office_held(participant, release.dateline_date))
+        for participant in release.participants.all()
+    ]
+    named = named_organisations(release)
+    others = sorted({office.organisation_id for _, office in held if office is not None} - named)
+    others_shown = public_organisations(others, now)
+    shown = named | set(others_shown)
+    url = absolute(request, release.get_canonical_url())
+    context = {
+        "release": release,
+        "participants": [
+            (
+                participant,
+                participant.resolved_person,
+                office if office is not None and office.organisation_id in shown else None,
+            )
+            for participant, office in held
+        ],
+        "canonical_url": url,
+        "og_locale": OG_LOCALES.get(release.language, release.language),
+        "pictures": shown_pictures,
+        "og_image": absolute(request, social_card_url(shown_pictures)),
+        # A public release's documents are public with it; a preview's are signed.
+        "documents": [
+            (document, media_url(document.file, public=public_now))
+            for document in release.documents.all()
+        ],
+        "description": strip_tags(release.lead)[:300],
+    }
+    return {
+        "head": get_template("includes/release_head.html").render(context).strip(),
+        "article": get_template("includes/release_article.html").render(context).strip(),
+        "description": context["description"],
+        "article_data": news_article(release, request=request, url=url, pictures=shown_pictures),
+        "organisations": sorted(organisation.pk for organisation in release.organisations.all()),
+        "topics": sorted(tag.pk for tag in release.tags.all()),
+        "others": others,
+        "others_shown": others_shown,
+    }
+
+
+def release_page_context(release, *, request=None, now=None, own=None):
+    """Everything ``newsroom/release_detail.html`` shows about ``release``.
+
+    ``own`` is its ``release_own_part``, made now when not given. Related
+    releases, translations and previous/next come from ``public(now)`` only,
+    whatever the state of ``release`` itself: one query for all of them.
+    """
+    now = now or timezone.now()
+    own = own or release_own_part(release, request=request, now=now)
+    public_now = release.is_public(now=now)
     # A working copy previews what its live release will become: the live
     # release is this release, not a related or previous one.
-    original = None if release.is_public(now=now) else release.replaces()
-    linked = linked_releases(release, original=original, now=now)
+    original = None if public_now else release.replaces()
+    linked = linked_releases(
+        release,
+        original=original,
+        now=now,
+        organisations=own["organisations"],
+        topics=own["topics"],
+    )
 
     # The newest of each kind's newest, each once.
     related = {
@@ -267,38 +335,12 @@ def release_page_context(release, *, request=None, now=None):
         (other, other.get_canonical_url())
         for other in sorted(linked["versions"], key=lambda other: other.language)
     ]
-    previous_release = next(iter(linked["previous"]), None)
-    next_release = next(iter(linked["next"]), None)
-
     url = absolute(request, release.get_canonical_url())
-    # Renditions only; addresses signed for a short time while the release is not public.
-    public_now = release.is_public(now=now)
-    shown_pictures = pictures(release.photos.all(), public=public_now)
-    held = [
-        (participant, office_held(participant, release.dateline_date))
-        for participant in release.participants.all()
-    ]
-    shown = organisations_shown(release, [office for _, office in held], now)
-    participants = [
-        (
-            participant,
-            participant.resolved_person,
-            office if office is not None and office.organisation_id in shown else None,
-        )
-        for participant, office in held
-    ]
     return {
         "release": release,
-        "participants": participants,
+        "release_head": mark_safe(own["head"]),
+        "release_article": mark_safe(own["article"]),
         "canonical_url": url,
-        "og_locale": OG_LOCALES.get(release.language, release.language),
-        "pictures": shown_pictures,
-        "og_image": absolute(request, social_card_url(shown_pictures)),
-        # A public release's documents are public with it; a preview's are signed.
-        "documents": [
-            (document, media_url(document.file, public=public_now))
-            for document in release.documents.all()
-        ],
         "related_releases": related,
         "translations": translations,
         "hreflang_alternates": [(release.language, url)]
@@ -308,17 +350,47 @@ def release_page_context(release, *, request=None, now=None):
             [(other.language, u) for other, u in translations]
             + ([(release.language, release.get_canonical_url())] if public_now else [])
         ),
-        "previous_release": previous_release,
-        "next_release": next_release,
-        "json_ld": news_article(
-            release,
-            request=request,
-            url=url,
-            translations=translations,
-            shown_pictures=shown_pictures,
+        "previous_release": next(iter(linked["previous"]), None),
+        "next_release": next(iter(linked["next"]), None),
+        "json_ld": json_ld(
+            own["article_data"]
+            | {
+                "workTranslation": [
+                    {
+                        "@type": "NewsArticle",
+                        "inLanguage": other.language,
+                        "url": absolute(request, u),
+                    }
+                    for other, u in translations
+                ]
+            }
+            if translations
+            else own["article_data"]
         ),
-        "description": strip_tags(release.lead)[:300],
+        "description": own["description"],
     }
+
+
+def public_release_page_context(release, *, request):
+    """``release_page_context`` of a public release, its own part kept per version of
+    its row, language and address of the site (``per_release``).
+
+    Publishing or editing another release renews every page, and each page's own part
+    outlives it: the page is built again from its release's row, the kept part and one
+    query for the releases it links to.
+    """
+    now = timezone.now()
+    [own] = per_release(
+        [release],
+        f"release-page:{translation.get_language()}:{site_of(request)}",
+        make=lambda rows: {row.pk: release_own_part(row, request=request, now=now) for row in rows},
+        load=None,
+        own_row=True,
+    )
+    if own["others"] and public_organisations(own["others"], now) != own["others_shown"]:
+        # An organisation the release does not name came or went with another release.
+        own = release_own_part(release, request=request, now=now)
+    return release_page_context(release, request=request, now=now, own=own)
 
 
 FEED_FORMATS = [("RSS", "application/rss+xml"), ("Atom", "application/atom+xml")]

@@ -7,9 +7,17 @@ words searched for, the site's address). A page whose releases' fragments are
 all kept reads their keys and the cache, never the rows and their prefetches.
 """
 
+import hashlib
+
 from django.db.models import QuerySet
 
 from .cache import many_for_content_version, many_for_release_rows
+
+
+def site_of(request):
+    """A short name for the address the site was asked at, for fragments that carry
+    absolute addresses."""
+    return hashlib.sha256(f"{request.scheme}://{request.get_host()}".encode()).hexdigest()
 
 
 def per_release(releases, name, make, load, *, own_row=False):

@@ -31,7 +31,7 @@ from newsroom.models import (
 from newsroom.models.statements import Statement
 
 from .cache import for_content_version
-from .context import feeds_page_context, release_page_context
+from .context import feeds_page_context, public_release_page_context
 from .diagram import relation_diagram
 from .paging import CountOncePerVersion
 from .params import query_param, query_without_page
@@ -299,7 +299,7 @@ class ReleaseDetailView(PublicReleaseMixin, DetailView):
         return release
 
     def get_context_data(self, **kwargs):
-        return release_page_context(self.object, request=self.request)
+        return public_release_page_context(self.object, request=self.request)
 
     def get(self, request, *args, **kwargs):
         try:
