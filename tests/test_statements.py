@@ -331,3 +331,20 @@ def test_rows_read_ahead_survive_a_copy_and_pickling(make_release, public_world)
     copied = copy.copy(release.tags.all())
     assert [tag.name for tag in copied] == ["shared topic"]
     assert copied is not release.tags.all().relation()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="Prepared statements are PostgreSQL's."
+)
+def test_a_statement_left_unprepared_is_planned_on_each_run(make_release):
+    from newsroom.site.views import PUBLIC_TOPIC_BY_SLUG
+
+    make_release().tags.add("security")
+    # More runs than PostgreSQL's five before it may settle on a generic plan.
+    for _ in range(7):
+        [topic] = PUBLIC_TOPIC_BY_SLUG.rows(slug="security", now=timezone.now())
+        assert topic.name == "security"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        kept = [statement for (statement,) in cursor.fetchall()]
+    assert not any("newsroom_topic" in statement for statement in kept), kept

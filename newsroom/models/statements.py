@@ -11,6 +11,7 @@ call's: the rows come back through the queryset's own iterable, so related
 objects, annotations and a custom iterable class work as in the queryset.
 """
 
+import contextlib
 import copy
 import datetime
 import uuid
@@ -52,10 +53,15 @@ class Statement:
     value is None, since each changes the SQL (``IN (%s, %s)``, ``IS NULL``).
     ``build`` may read a value's length and presence, never the value itself:
     it is given markers that stand for the values.
+
+    On PostgreSQL a statement is kept prepared (``prepared``), unless ``prepare`` is
+    False: for a query whose best plan depends on its values, the generic plan the
+    server settles on after five runs can be far slower than each run planned anew.
     """
 
-    def __init__(self, build, **slots):
+    def __init__(self, build, *, prepare=True, **slots):
         self.build = build
+        self.prepare = prepare
         self.slots = slots
         self.compiled = {}
 
@@ -77,7 +83,7 @@ class Statement:
         for position, (name, index) in compiled.positions.items():
             value = values[name] if index is None else values[name][index]
             params[position] = self.slots[name].get_db_prep_value(value, connection, prepared=False)
-        with prepared(connection):
+        with prepared(connection) if self.prepare else contextlib.nullcontext():
             return list(compiled.queryset_for(tuple(params), connection))
 
     @staticmethod
