@@ -135,3 +135,67 @@ def test_an_organisation_public_through_another_release_goes_with_it(
     assert made.count("Speaker's release") == 2
     built(client, url)
     assert made.count("Speaker's release") == 3
+
+
+# Every writer of a public release: the page built before the write shows the write at once.
+# (Suggested links: tests/test_write_path.py builds the page before and after.)
+
+
+def write_with_the_admin_form(release, *, editor, login, **_):
+    from .test_admin_workflow import post_data
+    from .test_write_path import change_url
+
+    data = post_data(release, lead="A lead written in the admin.")
+    assert login(editor).post(change_url(release), data).status_code == 302
+    return "A lead written in the admin.", "The first lead."
+
+
+def write_by_publishing_a_restored_revision(release, *, editor, client, **_):
+    from newsroom.editorial.revisions import release_versions, restore_revision
+
+    first = release_versions(release).first()
+    release.lead = "A lead replaced later."
+    editing.save_release(release, by=editor)
+    assert "A lead replaced later." in built(client, f"/news/{release.slug}/")[0]
+    draft = restore_revision(release, first, editor)
+    editing.take_step(draft, "publish", editor)
+    return "The first lead.", "A lead replaced later."
+
+
+def write_by_taking_a_group_step(release, *, editor, **_):
+    translation = editing.add_translation(release, "ru", by=editor)
+    translation.title = "Перевод"
+    translation.lead = "Перевод вводной части."
+    editing.save_release(translation, by=editor)
+    editing.take_group_step(release, "withdraw", editor, comment="Issued in error.")
+    # The withdrawn page shows the title and lead readers last saw, not the release page.
+    return None, '<article class="release">'
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        write_with_the_admin_form,
+        write_by_publishing_a_restored_revision,
+        write_by_taking_a_group_step,
+    ],
+)
+def test_every_writer_of_a_public_release_renews_its_kept_part(
+    client, public_world, make_release, editor, login, write
+):
+    release = make_release(title="Written release", lead="The first lead.")
+    editing.save_release(
+        release, by=editor, links=[editing.organisations([public_world.organisation])]
+    )
+    url = f"/news/{release.slug}/"
+    assert "The first lead." in built(client, url)[0]
+    release.refresh_from_db()
+    shown, gone = write(release, editor=editor, login=login, client=client)
+    with override_settings(NEWSROOM_PAGE_CACHE=False):
+        response = client.get(url)
+    page = response.content.decode()
+    assert gone not in page
+    if shown is None:
+        assert response.status_code == 410
+    else:
+        assert response.status_code == 200 and shown in page
