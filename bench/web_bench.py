@@ -90,8 +90,8 @@ done = function(summary, latency, requests)
     e.connect, e.read, e.write, e.status, e.timeout))
 end
 """
-# Each thread asks for the next release of ``paths`` in turn, the two threads from
-# opposite ends of the list: a release page none of the run's requests asked for before.
+# Each thread asks for the next release of ``paths`` in turn, one from the start of the
+# list and one from its middle: a release page none of the run's requests asked for before.
 ROTATION = """
 local threads = 0
 setup = function(thread)
