@@ -173,7 +173,8 @@ class LocalCopy:
 
     ping_seconds = 1.0
     silence_seconds = 3.0
-    # Fragments are small (a count, a card, a list of ids) but of no known size: kept by number.
+    # Fragments are of no known size (a count, a card, a list of ids, a release page's own
+    # part with its text): kept by number. A thousand release pages' parts come to tens of MB.
     fragments_kept = 1000
 
     def __init__(self):
