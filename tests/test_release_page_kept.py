@@ -7,7 +7,9 @@ import json
 import re
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from newsroom.editorial import editing
 from newsroom.models import Appointment, Office, Organisation, Participant, Person
@@ -110,6 +112,16 @@ def test_each_language_and_site_address_has_its_own_part(client, release, settin
     assert "http://testserver/" not in page
 
 
+def asked_if_public(client, url):
+    """How many times building ``url`` asked which organisations are public."""
+    with override_settings(NEWSROOM_PAGE_CACHE=False), CaptureQueriesContext(connection) as built:
+        assert client.get(url).status_code == 200
+    return sum(
+        query["sql"].startswith('SELECT "newsroom_organisation"."id" AS "pk" FROM')
+        for query in built.captured_queries
+    )
+
+
 def test_an_organisation_public_through_another_release_goes_with_it(
     client, make_release, editor, made
 ):
@@ -126,6 +138,10 @@ def test_an_organisation_public_through_another_release_goes_with_it(
     url = release.get_absolute_url()
     shown = 'Envoy, <a href="/organisations/named-elsewhere/">Named Elsewhere</a>'
 
+    # Whether the organisation is public is asked once a build, whether the part is made
+    # or kept.
+    assert asked_if_public(client, url) == 1
+    assert asked_if_public(client, url) == 1
     assert shown in built(client, url)[0]
     editing.take_step(other, "withdraw", by=editor, comment="Issued in error.")
     page, _ = built(client, url)

@@ -380,14 +380,25 @@ def public_release_page_context(release, *, request):
     query for the releases it links to.
     """
     now = timezone.now()
+    made = []
+
+    def make(rows):
+        made.extend(rows)
+        return {row.pk: release_own_part(row, request=request, now=now) for row in rows}
+
     [own] = per_release(
         [release],
         f"release-page:{translation.get_language()}:{site_of(request)}",
-        make=lambda rows: {row.pk: release_own_part(row, request=request, now=now) for row in rows},
+        make=make,
         load=None,
         own_row=True,
     )
-    if own["others"] and public_organisations(own["others"], now) != own["others_shown"]:
+    # A part made now asked just now; a kept one is asked again.
+    if (
+        not made
+        and own["others"]
+        and public_organisations(own["others"], now) != own["others_shown"]
+    ):
         # An organisation the release does not name came or went with another release.
         own = release_own_part(release, request=request, now=now)
     return release_page_context(release, request=request, now=now, own=own)
