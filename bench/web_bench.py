@@ -131,12 +131,20 @@ print(json.dumps({
 """
 
 
-def pages(targets, minimal_bytes, mode):
-    """(name, address) of every page measured, the minimal one first.
+def pages(targets, minimal_bytes, mode, only=None):
+    """(name, address) of every page measured, the minimal one first and last; with
+    ``only``, of those it names and the minimal page.
 
     Built pages are also measured for a release page that no request asked for
     before (``ANOTHER_EACH_TIME``): its address is the first one asked for.
     """
+    every = all_pages(targets, minimal_bytes, mode)
+    if only is None:
+        return every
+    return [(name, path) for name, path in every if name in only or name.startswith("minimal")]
+
+
+def all_pages(targets, minimal_bytes, mode):
     another = [
         (name, f"/news/{targets[slugs][-1]}/")
         for name, slugs in ANOTHER_EACH_TIME.items()
@@ -530,7 +538,7 @@ def stop_editors(editors):
 # One run ---------------------------------------------------------------------------
 
 
-def measure_mode(mode, env, workdir, targets, duration, script):
+def measure_mode(mode, env, workdir, targets, duration, script, only=None):
     flush_redis()
     log = workdir / f"gunicorn-{mode.replace('+', '-')}.log"
     with Server(env, SETTINGS[mode], log) as server:
@@ -538,7 +546,7 @@ def measure_mode(mode, env, workdir, targets, duration, script):
         # in the cached modes those of the second request, the one the cache answers.
         release_size = fetch(server.port, f"/news/{targets['release']}/")["bytes"] or 16000
         checked = {}
-        for name, path in pages(targets, release_size, mode):
+        for name, path in pages(targets, release_size, mode, only):
             first = answer = fetch(server.port, path)
             # A page slower than the limit is not built twice: it will not be loaded. Nor
             # is a page no request asked for before: its first build is what is measured.
@@ -561,7 +569,7 @@ def measure_mode(mode, env, workdir, targets, duration, script):
         results = {}
         peak = server.peak_memory_mb()
         try:
-            for name, path in pages(targets, release_size, mode):
+            for name, path in pages(targets, release_size, mode, only):
                 check = checked[name]
                 built = check["first_seconds"]
                 if check["error"] or (mode == "uncached" and built > SLOW_LIMIT):
@@ -765,6 +773,13 @@ def main():
     parser.add_argument("--modes", default=",".join(MODES), help="Which of " + ", ".join(MODES))
     parser.add_argument("--rebuild", action="store_true", help="Build the database again.")
     parser.add_argument("--no-explain", action="store_true", help="Skip the query plans.")
+    parser.add_argument(
+        "--page",
+        action="append",
+        dest="pages",
+        metavar="NAME",
+        help='Measure only this page (and the minimal one); may be repeated: --page "sitemap".',
+    )
     parser.add_argument("--editor", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--seconds", type=float, help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
@@ -795,9 +810,13 @@ def main():
         flush=True,
     )
 
+    if args.pages:
+        known = {name for mode in MODES for name, _ in all_pages(targets, 0, mode)}
+        if unknown := set(args.pages) - known:
+            parser.error(f"unknown pages: {', '.join(sorted(unknown))}")
     runs = {}
     for mode in modes:
-        runs[mode] = measure_mode(mode, env, workdir, targets, args.duration, script)
+        runs[mode] = measure_mode(mode, env, workdir, targets, args.duration, script, args.pages)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     report = [
         f"### {args.db}, {args.size:,} releases ({targets['public']:,} public), "
