@@ -176,6 +176,27 @@ def test_the_sitemap_index_dates_the_releases_by_their_newest_change(client, rel
     assert lastmod.startswith(expected.date().isoformat())
 
 
+def test_a_sitemap_built_again_counts_no_section(
+    client, releases, make_release, editor, monkeypatch, settings
+):
+    """The sections are counted once per content version: the index asks each for its
+    number of pages, and a section's file checks the page asked for."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.NEWSROOM_PAGE_CACHE = False
+    monkeypatch.setattr(Sitemap, "limit", 2)
+    third = make_release(title="A third release")
+    client.get("/sitemap.xml")
+    for path in ("/sitemap.xml", "/sitemap-releases.xml", "/sitemap-releases.xml?p=2"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200, path
+        assert not [query for query in queries if "SELECT COUNT(" in query["sql"]], path
+    # Two releases left: the count of the new content version has no second page.
+    third.withdraw(editor, comment="Issued in error.")
+    assert client.get("/sitemap-releases.xml?p=2").status_code == 404
+
+
 def test_robots_txt_points_at_the_sitemap(client, db):
     response = client.get("/robots.txt")
     assert response["Content-Type"].startswith("text/plain")

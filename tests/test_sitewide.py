@@ -106,3 +106,18 @@ def test_an_address_in_another_language_is_the_one_reverse_gives_under_it():
             in_russian == again == reverse("newsroom:release_detail", kwargs={"slug": "a-release"})
         )
     assert in_russian == "/ru/news/a-release/"
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "zh-hans"])
+def test_an_address_with_a_slug_is_the_one_reverse_gives(language):
+    """A sitemap names every release: its address is reversed once per language, and
+    each slug put in place of a stand-in."""
+    from django.urls import reverse
+
+    for slug in ("a-release", "2024_06-summit", "slug-stand-in-x"):
+        made = addresses.address_with_slug(language, "newsroom:release_detail", slug)
+        with translation.override(language):
+            assert made == reverse("newsroom:release_detail", kwargs={"slug": slug})
+    with mock.patch.object(addresses, "_address", wraps=addresses._address) as reversed_:
+        addresses.address_with_slug(language, "newsroom:release_detail", "another-release")
+    assert reversed_.call_count == 0

@@ -348,3 +348,52 @@ def test_a_statement_left_unprepared_is_planned_on_each_run(make_release):
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         kept = [statement for (statement,) in cursor.fetchall()]
     assert not any("newsroom_topic" in statement for statement in kept), kept
+
+
+def prepared_plans(table):
+    """(generic plans, custom plans) of the prepared statements that read ``table``."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT sum(generic_plans), sum(custom_plans) FROM pg_prepared_statements"
+            " WHERE statement LIKE %s",
+            [f'%FROM "{table}"%'],
+        )
+        return cursor.fetchone()
+
+
+def plan_cache_mode():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="Prepared statements are PostgreSQL's."
+)
+def test_a_generic_statement_runs_by_its_generic_plan(make_release, public_world):
+    """The rule of public organisations took PostgreSQL far longer to plan than to run,
+    and the server went on planning it anew: the sitemap's statement of it runs by its
+    generic plan from the first run, and leaves the connection's setting as it was."""
+    from newsroom.site.sitemaps import OrganisationSitemap
+
+    public_world.attach(make_release())
+    for _ in range(3):
+        assert OrganisationSitemap().items() == [public_world.organisation]
+    assert prepared_plans("newsroom_organisation") == (3, 0)
+    assert plan_cache_mode() == "auto"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="Prepared statements are PostgreSQL's."
+)
+def test_a_generic_statement_that_fails_in_a_transaction_leaves_no_setting(make_release):
+    from django.db import DatabaseError, transaction
+
+    statement = Statement(
+        lambda slug: PressRelease.objects.filter(slug=slug).extra(where=["1/0 = 1"]),
+        slug=PressRelease._meta.get_field("slug"),
+        generic=True,
+    )
+    with pytest.raises(DatabaseError), transaction.atomic():
+        statement.rows(slug="any")
+    assert plan_cache_mode() == "auto"

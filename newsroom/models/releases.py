@@ -24,7 +24,7 @@ from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from newsroom.addresses import address, address_in
+from newsroom.addresses import address, address_with_slug
 from newsroom.dates import format_site_time, long_date_in
 from newsroom.sanitize import clean_body_html
 from newsroom.uploads import RandomName, UploadedImageField
@@ -512,7 +512,13 @@ class PressRelease(models.Model):
 
     def get_canonical_url(self):
         """The address under the release's own language's prefix."""
-        return address_in(self.language, "newsroom:release_detail", slug=self.slug)
+        return self.canonical_url_of(self.language, self.slug)
+
+    @staticmethod
+    def canonical_url_of(language, slug):
+        """``get_canonical_url`` of the release in ``language`` at ``slug``, for one read as
+        a row of its fields."""
+        return address_with_slug(language, "newsroom:release_detail", slug)
 
     def natural_key(self):
         return (self.slug,)

@@ -22,6 +22,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.db.models.sql.compiler import SQLCompiler
+from psycopg.pq import TransactionStatus
 
 # The first call's values are markers no real value takes, so that each can be
 # found among the compiled query's parameters and replaced later.
@@ -57,11 +58,16 @@ class Statement:
     On PostgreSQL a statement is kept prepared (``prepared``), unless ``prepare`` is
     False: for a query whose best plan depends on its values, the generic plan the
     server settles on after five runs can be far slower than each run planned anew.
+    With ``generic``, every run after the first takes the generic plan: for a query
+    whose plan does not depend on its values and takes far longer to make than to run
+    (the rule of public organisations), which the server may go on planning anew
+    because it estimates the generic plan dearer than the runs it planned.
     """
 
-    def __init__(self, build, *, prepare=True, **slots):
+    def __init__(self, build, *, prepare=True, generic=False, **slots):
         self.build = build
         self.prepare = prepare
+        self.generic = generic
         self.slots = slots
         self.compiled = {}
 
@@ -83,7 +89,7 @@ class Statement:
         for position, (name, index) in compiled.positions.items():
             value = values[name] if index is None else values[name][index]
             params[position] = self.slots[name].get_db_prep_value(value, connection, prepared=False)
-        with prepared(connection) if self.prepare else contextlib.nullcontext():
+        with prepared(connection, self.generic) if self.prepare else contextlib.nullcontext():
             return list(compiled.queryset_for(tuple(params), connection))
 
     @staticmethod
@@ -140,9 +146,10 @@ class Statement:
 
 
 @contextmanager
-def prepared(connection):
+def prepared(connection, generic=False):
     """Have PostgreSQL keep what runs inside prepared, where the database settings bind
-    parameters on the server (``DATABASE_PREPARED_STATEMENTS``).
+    parameters on the server (``DATABASE_PREPARED_STATEMENTS``); with ``generic``, run
+    it by its generic plan.
 
     A statement's SQL is the same on every run, so its plan can be too: planning the
     release page's linked releases took longer than running them. Other queries are
@@ -159,10 +166,15 @@ def prepared(connection):
     database = connection.connection
     threshold = database.prepare_threshold
     database.prepare_threshold = 0
+    if generic:
+        database.execute("SET plan_cache_mode = force_generic_plan", prepare=False)
     try:
         yield
     finally:
         database.prepare_threshold = threshold
+        # After an error inside a transaction, its rollback undoes the setting.
+        if generic and database.info.transaction_status != TransactionStatus.INERROR:
+            database.execute("RESET plan_cache_mode", prepare=False)
 
 
 @dataclass(frozen=True)
