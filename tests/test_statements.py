@@ -397,3 +397,26 @@ def test_a_generic_statement_that_fails_in_a_transaction_leaves_no_setting(make_
     with pytest.raises(DatabaseError), transaction.atomic():
         statement.rows(slug="any")
     assert plan_cache_mode() == "auto"
+
+
+def test_the_public_organisations_statement_gives_what_the_rule_gives(make_release, public_world):
+    """Listed, named, a body's parent, hidden: the statement's keys are the rule's, for
+    every organisation and for some of them."""
+    from newsroom.site.public_ids import PUBLIC_ORGANISATION_KEYS
+
+    parent = Organisation.objects.create(name="Parent of Tests", slug="parent")
+    public_world.organisation.parent = parent
+    public_world.organisation.save()
+    listed = Organisation.objects.create(name="Listed", slug="listed", is_listed=True)
+    hidden = Organisation.objects.create(name="Hidden", slug="hidden")
+    draft = make_release(status=PressRelease.Status.DRAFT, publish_at=None)
+    draft.organisations.add(hidden)
+    public_world.attach(make_release())
+
+    now = timezone.now()
+    everything = [public_world.organisation.pk, parent.pk, listed.pk, hidden.pk]
+    rule = list(Organisation.objects.public(now=now).order_by("pk").values_list("pk", flat=True))
+    assert hidden.pk not in rule and {parent.pk, listed.pk} <= set(rule)
+    assert PUBLIC_ORGANISATION_KEYS.rows(now=now, keys=None) == rule
+    assert PUBLIC_ORGANISATION_KEYS.rows(now=now, keys=sorted(everything)) == rule
+    assert PUBLIC_ORGANISATION_KEYS.rows(now=now, keys=[hidden.pk]) == []

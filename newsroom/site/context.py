@@ -26,6 +26,7 @@ from newsroom.models.statements import Statement
 
 from .fragments import per_release, site_of
 from .media import media_url, pictures, social_card_url
+from .public_ids import public_organisations_among
 
 RELATED_COUNT = 4
 # Open Graph wants language_TERRITORY locales.
@@ -100,19 +101,6 @@ def named_organisations(release):
         if participant.office is not None
     }
     return named
-
-
-def public_organisations(keys, now):
-    """Those of the organisations ``keys`` that are public at ``now``, in order.
-
-    An office that a person named alone held that day is not named by the
-    release, so its organisation shows only if it is public anyway: one query,
-    and only when there is such an organisation.
-    """
-    if not keys:
-        return []
-    public = Organisation.objects.public(now=now).filter(pk__in=keys)
-    return sorted(public.values_list("pk", flat=True))
 
 
 # What the page shows of a related, neighbouring or translated release: its link and title.
@@ -250,7 +238,7 @@ def release_own_part(release, *, request, now):
 
     ``others`` are the organisations of offices that the release does not name
     (``named_organisations``), and ``others_shown`` those of them that were public
-    (``public_organisations``): the one thing here that other releases decide.
+    (``public_organisations_among``): the one thing here that other releases decide.
     """
     prefetched = getattr(release, "_prefetched_objects_cache", {})
     if not prefetched.keys() >= PAGE_RELATIONS.keys():
@@ -264,7 +252,10 @@ def release_own_part(release, *, request, now):
     ]
     named = named_organisations(release)
     others = sorted({office.organisation_id for _, office in held if office is not None} - named)
-    others_shown = public_organisations(others, now)
+    # An office that a person named alone held that day is not named by the release, so
+    # its organisation shows only if it is public anyway: one query, and only when there
+    # is such an organisation.
+    others_shown = public_organisations_among(others, now)
     shown = named | set(others_shown)
     url = absolute(request, release.get_canonical_url())
     context = {
@@ -397,7 +388,7 @@ def public_release_page_context(release, *, request):
     if (
         not made
         and own["others"]
-        and public_organisations(own["others"], now) != own["others_shown"]
+        and public_organisations_among(own["others"], now) != own["others_shown"]
     ):
         # An organisation the release does not name came or went with another release.
         own = release_own_part(release, request=request, now=now)
