@@ -58,7 +58,7 @@ class Statement:
     On PostgreSQL a statement is kept prepared (``prepared``), unless ``prepare`` is
     False: for a query whose best plan depends on its values, the generic plan the
     server settles on after five runs can be far slower than each run planned anew.
-    With ``generic``, every run after the first takes the generic plan: for a query
+    With ``generic``, every run takes the generic plan, the first included: for a query
     whose plan does not depend on its values and takes far longer to make than to run
     (the rule of public organisations), which the server may go on planning anew
     because it estimates the generic plan dearer than the runs it planned.
