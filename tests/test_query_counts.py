@@ -222,8 +222,10 @@ def test_the_archives_and_the_public_rule_have_their_indexes(db):
     assert ("status", "publish_at", "dateline_date") in indexed
     assert ("status", "dateline_date", "publish_at") in indexed
     assert ("translation_group", "status", "publish_at") in indexed
-    # What a search on SQLite reads of each match (newsroom/site/search.py).
-    assert ("id", "status", "publish_at", "language") in indexed
+    # What a search on SQLite reads of each match (newsroom/site/search.py), and only
+    # there: PostgreSQL's planner took it to hash every release of a topic.
+    searched = ("id", "status", "publish_at", "language") in indexed
+    assert searched == (connection.vendor == "sqlite")
 
 
 # Pages whose built cost is still above eight queries once the fragments they share

@@ -455,15 +455,8 @@ class PressRelease(models.Model):
                 fields=["translation_group", "status", "publish_at"],
                 name="newsroom_pr_group_public_idx",
             ),
-            # What a search on SQLite asks of each release its full-text index
-            # matches: whether it is public and its place (newsroom/site/search.py).
-            # Read from each release's row, which holds its text, a word found in
-            # every release took four times as long. PostgreSQL's search leaves it
-            # unused: it reads each row's own vector.
-            models.Index(
-                fields=["id", "status", "publish_at", "language"],
-                name="newsroom_pr_search_rows_idx",
-            ),
+            # SQLite's search has one more, of what it asks of each match: migration
+            # 0013_search_rows_index.
         ]
 
     def __str__(self):

@@ -88,7 +88,8 @@ MICROSECOND = datetime.timedelta(microseconds=1)
 FTS_TABLE = "newsroom_release_fts"
 TABLE = '"newsroom_pressrelease"'
 # Whether a match is public, its language and publication, without reading its row:
-# a release's row holds its text, so each match read a page of it.
+# a release's row holds its text, so each match read a page of it. SQLite's alone
+# (migration 0013_search_rows_index).
 SQLITE_ROWS_INDEX = "newsroom_pr_search_rows_idx"
 
 
