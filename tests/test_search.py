@@ -57,7 +57,7 @@ def test_search_sees_edits_and_deletions_at_once(make_release):
 
 def test_sqlite_reads_what_it_asks_of_each_match_from_an_index(make_release):
     """A release's row holds its text: read for each match, a word found in every
-    release took four times as long to rank and count."""
+    release took nearly three times as long to rank and count."""
     if connection.vendor != "sqlite":
         pytest.skip("SQLite's full-text search")
     ranked = make_release(title="Cooperation expands", language="ru")
