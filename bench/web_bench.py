@@ -10,8 +10,9 @@ gunicorn on 127.0.0.1 with 2 sync workers and production settings three times:
 
 1. ``uncached``: the page cache off, so every request builds its page (the fragments
    pages share under one content version stay in Redis, and so does a release page's
-   own part, kept per version of the release's row); the release page is also measured
-   with each request asking for another release, none asked for before;
+   own part, kept per version of the release's row and language); the release page is
+   also measured with each request asking for a release page none asked for before
+   (another release, or another language of it);
 2. ``cached``: the Redis page cache (database 9 of the local Redis, emptied first);
 3. ``cached+editors``: the same, while two editors each save once a second through the
    write path (a new draft, an edit of it, its publication, and again); each page is
@@ -105,14 +106,24 @@ request = function()
 end
 """
 # Pages whose requests each ask for another release: (name, the targets' list of slugs).
+# Each release is asked for in each of the site's languages: a release page is built
+# for the language it is read in (its own part is kept per language), so at 1,000
+# releases a run has three times as many pages no request asked for before.
 ANOTHER_EACH_TIME = {"release, another each request": "releases"}
 # What the shell prints: the addresses of the records every page list needs.
 TARGETS_SCRIPT = """
 import json, math
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import translation
 from newsroom.models import Organisation, Person, PressRelease
 from newsroom.site.views import PAGE_SIZE
 public = PressRelease.objects.public()
+news_lists = []
+for code, _name in settings.LANGUAGES:
+    with translation.override(code):
+        news_lists.append(reverse("newsroom:news_list"))
 synthetic = public.filter(slug__startswith="synthetic-release-").order_by("slug")
 count = synthetic.count()
 print(json.dumps({
@@ -124,6 +135,8 @@ print(json.dumps({
     "releases": list(
         synthetic.exclude(pk=synthetic[count // 2].pk).values_list("slug", flat=True)[:4000]
     ),
+    # The news list's address in each of the site's languages: "/news/", "/ru/news/", …
+    "news_lists": news_lists,
     "year": synthetic[count // 2].dateline_date.year,
     "organisation": Organisation.objects.public().order_by("pk").first().slug,
     "person": Person.objects.public().order_by("pk").first().slug,
@@ -581,8 +594,12 @@ def measure_mode(mode, env, workdir, targets, duration, script, only=None):
                 page_script = script
                 if name in ANOTHER_EACH_TIME:
                     # The address already asked for is left out of the rotation.
-                    slugs = targets[ANOTHER_EACH_TIME[name]][:-1]
-                    page_script = rotation_script(script, [f"/news/{slug}/" for slug in slugs])
+                    rotated = [
+                        f"{news_list}{slug}/"
+                        for news_list in targets["news_lists"]
+                        for slug in targets[ANOTHER_EACH_TIME[name]][:-1]
+                    ]
+                    page_script = rotation_script(script, rotated)
                 paused = None
                 if editors:
                     # The same page with the editors paused, just before: what the readers
@@ -591,9 +608,9 @@ def measure_mode(mode, env, workdir, targets, duration, script, only=None):
                         paused = wrk(server.port, path, seconds, page_script)
                 results[name] = {**check, **wrk(server.port, path, seconds, page_script)}
                 results[name].update(load_before=load, duration=seconds)
-                if name in ANOTHER_EACH_TIME and results[name]["requests"] > len(slugs):
-                    # More requests than releases: some were asked for twice.
-                    results[name]["repeated"] = results[name]["requests"] - len(slugs)
+                if name in ANOTHER_EACH_TIME and results[name]["requests"] > len(rotated):
+                    # More requests than release pages: some were asked for twice.
+                    results[name]["repeated"] = results[name]["requests"] - len(rotated)
                 if paused is not None:
                     results[name]["paused_rps"] = paused["rps"]
                 print(f"  {mode:15} {name:22} {results[name]['rps']:8.1f} requests/s", flush=True)
