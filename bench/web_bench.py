@@ -105,38 +105,38 @@ request = function()
   return wrk.format(nil, paths[(first + asked) % #paths + 1])
 end
 """
-# Pages whose requests each ask for another release: (name, the targets' list of slugs).
-# Each release is asked for in each of the site's languages: a release page is built
-# for the language it is read in (its own part is kept per language), so at 1,000
-# releases a run has three times as many pages no request asked for before.
-ANOTHER_EACH_TIME = {"release, another each request": "releases"}
+# Pages whose requests each ask for another release: (name, the targets' list of their
+# addresses). Each release is asked for in each of the site's languages: a release page
+# is built for the language it is read in (its own part is kept per language), so at
+# 1,000 releases a run has three times as many pages no request asked for before.
+ANOTHER_EACH_TIME = {"release, another each request": "release_pages"}
 # What the shell prints: the addresses of the records every page list needs.
 TARGETS_SCRIPT = """
 import json, math
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.urls import reverse
-from django.utils import translation
+from newsroom.addresses import address_with_slug
 from newsroom.models import Organisation, Person, PressRelease
 from newsroom.site.views import PAGE_SIZE
 public = PressRelease.objects.public()
-news_lists = []
-for code, _name in settings.LANGUAGES:
-    with translation.override(code):
-        news_lists.append(reverse("newsroom:news_list"))
 synthetic = public.filter(slug__startswith="synthetic-release-").order_by("slug")
 count = synthetic.count()
+releases = list(
+    synthetic.exclude(pk=synthetic[count // 2].pk).values_list("slug", flat=True)[:4000]
+)
 print(json.dumps({
     "public": public.count(),
     # The list shows each release once, in one of its languages, as the news list does.
     "last_page": max(1, math.ceil(public.in_language("en").count() / PAGE_SIZE)),
     "release": synthetic[count // 2].slug,
-    # Release pages for requests that each ask for one not asked for before.
-    "releases": list(
-        synthetic.exclude(pk=synthetic[count // 2].pk).values_list("slug", flat=True)[:4000]
-    ),
-    # The news list's address in each of the site's languages: "/news/", "/ru/news/", …
-    "news_lists": news_lists,
+    # Release pages for requests that each ask for one not asked for before: each of
+    # these releases in each language, one language after the other.
+    "releases": releases,
+    "release_pages": [
+        address_with_slug(code, "newsroom:release_detail", slug)
+        for code, _name in settings.LANGUAGES
+        for slug in releases
+    ],
     "year": synthetic[count // 2].dateline_date.year,
     "organisation": Organisation.objects.public().order_by("pk").first().slug,
     "person": Person.objects.public().order_by("pk").first().slug,
@@ -159,8 +159,8 @@ def pages(targets, minimal_bytes, mode, only=None):
 
 def all_pages(targets, minimal_bytes, mode):
     another = [
-        (name, f"/news/{targets[slugs][-1]}/")
-        for name, slugs in ANOTHER_EACH_TIME.items()
+        (name, targets[addresses][-1])
+        for name, addresses in ANOTHER_EACH_TIME.items()
         if mode == "uncached"
     ]
     return [
@@ -594,11 +594,7 @@ def measure_mode(mode, env, workdir, targets, duration, script, only=None):
                 page_script = script
                 if name in ANOTHER_EACH_TIME:
                     # The address already asked for is left out of the rotation.
-                    rotated = [
-                        f"{news_list}{slug}/"
-                        for news_list in targets["news_lists"]
-                        for slug in targets[ANOTHER_EACH_TIME[name]][:-1]
-                    ]
+                    rotated = targets[ANOTHER_EACH_TIME[name]][:-1]
                     page_script = rotation_script(script, rotated)
                 paused = None
                 if editors:
