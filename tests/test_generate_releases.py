@@ -3,6 +3,7 @@ linked, searchable and revised like saved ones, written a batch at a time."""
 
 import datetime
 import tracemalloc
+from types import SimpleNamespace
 from unittest import mock
 
 import pytest
@@ -19,6 +20,7 @@ from newsroom.editorial import editing
 from newsroom.editorial.revisions import release_versions, snapshot_of_version
 from newsroom.editorial.signals import embargo_changed, public_content_changed
 from newsroom.editorial.transitions import TransitionInvalid, TransitionNotAllowed
+from newsroom.management.commands.generate_releases import RARE_PLACE, synthetic_rows
 from newsroom.models import Organisation, PressRelease, PressReleaseTransition
 from newsroom.site.search import search_releases
 
@@ -115,9 +117,26 @@ def test_generated_releases_are_found_by_search(generate):
     generate(30, batch=8)
 
     assert search_releases(PressRelease.objects.public(), "synthetic").count() == 30
-    # The rare place is named by one release in a thousand: the seventh here.
+    # The rare place is named by a few releases only: of thirty, the seventh.
     rare = search_releases(PressRelease.objects.public(), "samarkand")
     assert list(rare.values_list("slug", flat=True)) == ["synthetic-release-00007"]
+
+
+def test_the_rare_place_is_named_by_the_same_releases_at_any_size():
+    # A search for it then shows the same results at 1,000 releases and at 100,000.
+    references = SimpleNamespace(
+        organisations=[1, 2, 3], documents=[], appointments=[], topics=["trade"], images=["a.jpg"]
+    )
+
+    def naming_it(start, count):
+        rows = synthetic_rows(references, start=start, count=count, seed=1)
+        return [row["slug"] for row in rows if row["dateline_place"] == RARE_PLACE]
+
+    named = ["synthetic-release-00007", "synthetic-release-00407", "synthetic-release-00807"]
+    assert naming_it(0, 1_000) == named
+    assert naming_it(0, 5_000) == named
+    # Added to an archive that has them, the next releases name it no more.
+    assert naming_it(1_000, 4_000) == []
 
 
 def test_generated_pages_show(generate, client):

@@ -40,9 +40,11 @@ MAX_BATCH = 10_000
 SYNTHETIC_TOPIC = "synthetic data"
 FALLBACK_TOPICS = ["security", "trade", "culture", "youth"]
 PLACES = ["Beijing", "Moscow", "Astana", "Tashkent", "Bishkek", "Dushanbe", "Minsk", "Qingdao"]
-# Named in one release in RARE_EVERY: a word that search finds in a few releases only.
+# Named by the releases of these numbers only: a word that search finds in the same few
+# releases at any size of the archive, so that a search for it measures the search rather
+# than the number of results shown.
 RARE_PLACE = "Samarkand"
-RARE_EVERY = 1_000
+RARE_NUMBERS = frozenset({7, 407, 807})
 IMAGES = [
     ("photos/synthetic/synthetic-1.jpg", (31, 73, 125)),
     ("photos/synthetic/synthetic-2.jpg", (132, 60, 12)),
@@ -115,7 +117,7 @@ def synthetic_rows(references, *, start, count, seed):
         number = start + index + 1
         label = f"{number:0{width}d}"
         day = FIRST_DAY + datetime.timedelta(days=span * index // max(count - 1, 1))
-        place = RARE_PLACE if number % RARE_EVERY == 7 else rng.choice(PLACES)
+        place = RARE_PLACE if number in RARE_NUMBERS else rng.choice(PLACES)
         topics = rng.sample(references.topics, min(2, len(references.topics)))
         # Most releases of a secretariat name its own organisation: the first one, mostly.
         organisations = [references.organisations[0]] if rng.random() < 0.7 else []
