@@ -51,6 +51,7 @@ from functools import cached_property
 
 from django.db import connection
 from django.db.models import Case, FloatField, IntegerField, Q, Value, When
+from django.db.models.functions import StrIndex
 from django.db.models.sql.datastructures import BaseTable
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
@@ -171,10 +172,11 @@ class SearchResults:
     so its ids and its total are kept once per content version, under a name made of
     ``scope``, the language and the query's index tokens (so “Summit” and “summit,”
     share it, on either database). ``scope`` must name whatever ``queryset`` holds
-    besides ``public()``: the API's filters, say. A page then reads its releases by
-    id from ``queryset``, with its prefetches. Only the first ``KEPT_RESULTS`` ids
-    are kept, so a word found in every release costs a few kilobytes, not an id per
-    release; a page past them is ranked again when asked for, in the same order.
+    besides ``public()``: the API's filters, say. A slice is ``queryset`` filtered to
+    the slice's ids in the ranking's order, not read yet. Only the first
+    ``KEPT_RESULTS`` ids are kept, so a word found in every release costs a few
+    kilobytes, not an id per release; a page past them is ranked again when asked for,
+    in the same order.
 
     ``by_links`` says that ``queryset`` chooses releases by their links (a topic, an
     organisation), which change without the release: its list is then ranked anew
@@ -353,8 +355,26 @@ class SearchResults:
             ids = kept["ids"][start:stop]
         else:
             ids = list(self.ranked_ids()[start:stop]) if start < stop else []
-        found = {release.pk: release for release in self.queryset.filter(pk__in=ids).order_by()}
-        return [found[pk] for pk in ids if pk in found]
+        if not ids:
+            return self.queryset.none()
+        # Not read yet: a page whose cards or API entries are all kept reads only their
+        # keys (``newsroom.site.fragments.per_release``), not the rows and prefetches.
+        return self.queryset.filter(pk__in=ids).order_by(PlaceAmong(ids))
+
+
+class PlaceAmong(StrIndex):
+    """Where a row's key comes in ``keys``: rows ordered by it come in the list's order.
+
+    The place of ``,<key>,`` in ``,<key>,<key>,…,``, one parameter however long the
+    list: a ``Case`` of one ``When`` a key took Django longer to build than the query
+    took to run.
+    """
+
+    template = "%(function)s(%(expressions)s || ',')"
+    arg_joiner = ", ',' || "
+
+    def __init__(self, keys):
+        super().__init__(Value(",".join(map(str, ["", *keys, ""]))), "pk")
 
 
 class IndexedTable(BaseTable):

@@ -528,8 +528,10 @@ class SearchView(PublicReleaseMixin, ListView):
         self.query = query_param(self.request, "q", limit=500)
         # Every version is searched: a word is in the language it was typed in.
         # The page's language comes first.
-        releases = self.public_releases().prefetch_related("organisations")
-        return SearchResults(releases, self.query, get_language(), scope="search-page")
+        # A page's cards are kept: only those not kept read their rows (newsroom_cards).
+        return SearchResults(
+            self.public_releases(), self.query, get_language(), scope="search-page"
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
