@@ -365,9 +365,9 @@ class SearchResults:
 class PlaceAmong(StrIndex):
     """Where a row's key comes in ``keys``: rows ordered by it come in the list's order.
 
-    The place of ``,<key>,`` in ``,<key>,<key>,…,``, one parameter however long the
-    list: a ``Case`` of one ``When`` a key took Django longer to build than the query
-    took to run.
+    The place of ``,<key>,`` in ``,<key>,<key>,…,``: one parameter however long the
+    list. A ``Case`` with a ``When`` for each key took Django longer to build than the
+    query took to run.
     """
 
     template = "%(function)s(%(expressions)s || ',')"
